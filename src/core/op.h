@@ -85,8 +85,9 @@ class Filter : public Op {
 class Mapper : public Op {
  public:
   using Op::Op;
-  // Rewrites one sample into 0..n samples appended to `out` (the common 1:1 case appends one).
-  virtual Status Map(Sample&& sample, std::vector<Sample>* out, WorkerContext& ctx) const = 0;
+  // Rewrites one sample into 0..n samples appended to `out` (the common 1:1 case moves `sample` into
+  // `out`). On error `sample` must be left unchanged (it is reported as the rejected sample).
+  virtual Status Map(Sample& sample, std::vector<Sample>* out, WorkerContext& ctx) const = 0;
 };
 
 // Dataset-wide state of a deduplicator / selector.

@@ -90,7 +90,7 @@ class [[nodiscard]] Result {
   lhs = std::move(tmp).value()
 
 #define JUICER_ASSIGN_OR_RETURN(lhs, expr) \
-  JUICER_ASSIGN_OR_RETURN_IMPL(JUICER_CONCAT(_res_, __LINE__), lhs, expr)
+  JUICER_ASSIGN_OR_RETURN_IMPL(JUICER_CONCAT(_res_, __COUNTER__), lhs, expr)
 
 // An internal invariant: failing it is a bug, never a user error.
 #define JUICER_CHECK_INTERNAL(cond, msg) \

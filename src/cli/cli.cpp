@@ -1,0 +1,43 @@
+#include <cstdio>
+#include <cstring>
+
+#include "cli/commands.h"
+
+namespace juicer {
+
+namespace {
+const char* kUsage =
+    "juicer: a C++ data-processing sandbox that runs Data-Juicer recipes\n"
+    "\n"
+    "usage: juicer <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  process --config R.yaml   run a recipe: filters, mappers, dedup, selectors -> export_path\n"
+    "  analyze --config R.yaml   compute every filter's stats (no filtering) -> work_dir/analysis/\n"
+    "  ops [NAME | --list]       list the operators, or document one\n"
+    "  demo [--out DIR]          build the bundled demo dataset, process and analyze it\n"
+    "\n"
+    "`juicer <command> --help` shows a command's options.\n";
+}  // namespace
+
+int ReportError(const Status& s) {
+  std::fprintf(stderr, "juicer: error: %s\n", s.ToString().c_str());
+  return s.IsUserError() ? 2 : 1;
+}
+
+int RunCli(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string cmd = argv[1];
+  std::vector<std::string> args(argv + 2, argv + argc);
+  if (cmd == "process") return CmdProcess(args, false);
+  if (cmd == "analyze") return CmdProcess(args, true);
+  if (cmd == "ops") return CmdOps(args);
+  if (cmd == "demo") return CmdDemo(args);
+  std::fprintf(stderr, "juicer: unknown command '%s'\n\n%s", cmd.c_str(), kUsage);
+  return 2;
+}
+
+}  // namespace juicer

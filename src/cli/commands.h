@@ -1,0 +1,27 @@
+// Subcommands of the `juicer` binary, one file each.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/op_registry.h"
+
+namespace juicer {
+
+int RunCli(int argc, char** argv);
+
+// `juicer process|analyze --config recipe.yaml [--key value ...]`
+int CmdProcess(const std::vector<std::string>& args, bool analyze);
+// `juicer ops [--list | --markdown | NAME]`
+int CmdOps(const std::vector<std::string>& args);
+// `juicer demo [--out DIR]`
+int CmdDemo(const std::vector<std::string>& args);
+
+// Markdown reference of every op (docs/ops.md is this text).
+std::string OpsMarkdown(const OpRegistry& registry);
+std::string OpDocText(const OpInfo& info);
+
+// Exit codes: 0 ok, 1 internal error, 2 user error (bad recipe/data/arguments).
+int ReportError(const Status& s);
+
+}  // namespace juicer

@@ -1,0 +1,101 @@
+#include "ops/builtin.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "ops/op_test_util.h"
+
+namespace juicer {
+namespace {
+
+// Every built-in op, by name. Adding an op means adding it here; an op that disappears fails.
+const std::vector<std::string> kBuiltinOps = {
+    "alphanumeric_filter",
+    "document_deduplicator",
+    "random_selector",
+    "special_characters_filter",
+    "text_length_filter",
+    "words_num_filter",
+};
+
+TEST(BuiltinOps, RegisteredListIsCheckedIn) {
+  std::vector<std::string> names;
+  for (const OpInfo* info : BuiltinRegistry().List()) names.push_back(info->name);
+  EXPECT_EQ(names, kBuiltinOps);
+  EXPECT_EQ(BuiltinRegistry().size(), kBuiltinOps.size());
+  EXPECT_EQ(&BuiltinRegistry(), &BuiltinRegistry());  // built once
+}
+
+TEST(BuiltinOps, RegisteringTwiceFails) {
+  OpRegistry registry;
+  ASSERT_TRUE(RegisterBuiltinOps(registry).ok());
+  EXPECT_EQ(registry.size(), kBuiltinOps.size());
+  Status st = RegisterBuiltinOps(registry);
+  EXPECT_EQ(st.code(), StatusCode::kInternal);
+}
+
+TEST(BuiltinOps, MetadataIsComplete) {
+  for (const OpInfo* info : BuiltinRegistry().List()) {
+    SCOPED_TRACE(info->name);
+    EXPECT_FALSE(info->summary.empty());
+    EXPECT_EQ(info->summary.find('\n'), std::string::npos);
+    EXPECT_GT(info->description.size(), 200u);
+    if (info->kind == OpKind::kFilter) EXPECT_FALSE(info->stat_keys.empty());
+    for (const ParamSpec& p : info->params) {
+      EXPECT_FALSE(p.doc.empty()) << p.name;
+      EXPECT_NE(p.type, ParamType::kAny) << p.name;
+      auto checked = CheckParam(*info, p, p.default_value);  // DJ's default passes its own checks
+      EXPECT_TRUE(checked.ok()) << p.name << ": " << checked.status().ToString();
+    }
+    // Builds with Data-Juicer's defaults, as the right kind of op.
+    auto op = BuildOp(*info, {});
+    ASSERT_TRUE(op.ok()) << op.status().ToString();
+    if (info->kind == OpKind::kFilter) EXPECT_NE(dynamic_cast<const Filter*>(op->get()), nullptr);
+    else if (info->kind == OpKind::kMapper) EXPECT_NE(dynamic_cast<const Mapper*>(op->get()), nullptr);
+    else EXPECT_NE(dynamic_cast<const DatasetOp*>(op->get()), nullptr);
+  }
+}
+
+// Tricky samples every op must take without crashing or losing samples it should keep.
+std::vector<std::string> TrickyTexts() {
+  return {
+      "",
+      " ",
+      "\t\n\r\x0b\x0c \u3000\u00a0",
+      "中文也是一个字算一个长度，。！",
+      "emoji 😊👍🏽🇫🇷👨‍👩‍👧 and ZWJ",
+      "e\u0301 a\u0300 combining \u0301\u0301\u0301",
+      "\u200b\ufeff\ufffd",
+      std::string(1 << 20, 'a') + " " + std::string(1 << 18, '.'),
+      "abc\xE4\xB8",  // truncated UTF-8 (never produced by the reader, must still be safe)
+      "Normal English sentence with enough words to pass the default word count.",
+  };
+}
+
+TEST(BuiltinOps, EveryOpHandlesTrickySamples) {
+  for (const OpInfo* info : BuiltinRegistry().List()) {
+    SCOPED_TRACE(info->name);
+    auto op = BuildOp(*info, {});
+    ASSERT_TRUE(op.ok()) << op.status().ToString();
+    auto samples = testing::TextSamples(TrickyTexts());
+    if (info->kind == OpKind::kFilter) {
+      auto kept = testing::RunFilter(**op, samples);
+      ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+      for (const auto& s : samples)
+        for (const auto& key : info->stat_keys) EXPECT_TRUE(s.stats().Has(key)) << key;
+    } else {
+      auto sel = testing::RunDatasetOp(**op, samples);
+      ASSERT_TRUE(sel.ok()) << sel.status().ToString();
+      // All texts differ (after the default normalisation) and random_selector's defaults keep all.
+      std::vector<uint64_t> expect;
+      for (uint64_t i = 0; i < samples.size(); ++i) expect.push_back(i);
+      if (info->name == "document_deduplicator") expect.erase(expect.begin() + 1, expect.begin() + 3);
+      EXPECT_EQ(sel->positions, expect);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace juicer
