@@ -111,8 +111,11 @@ TEST_F(AnalysisWriterTest, WritesEverythingWellFormed) {
     }
   }
   const std::string html = ReadAll(dir_ / "index.html");
-  for (const std::string& n : names)
-    if (n.ends_with(".svg")) EXPECT_NE(html.find("<img src=\"" + n + "\""), std::string::npos) << n;
+  for (const std::string& n : names) {
+    if (n.ends_with(".svg")) {
+      EXPECT_NE(html.find("<img src=\"" + n + "\""), std::string::npos) << n;
+    }
+  }
   EXPECT_NE(html.find("<th>late&lt;stat&gt;</th>"), std::string::npos);
   EXPECT_NE(html.find("</html>"), std::string::npos);
 }

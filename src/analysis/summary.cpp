@@ -239,16 +239,24 @@ std::vector<std::pair<std::string, size_t>> TopStrings(const std::vector<std::st
 StringSummary SummarizeStrings(const std::vector<std::string>& values) {
   StringSummary s;
   s.count = values.size();
-  std::unordered_map<std::string_view, size_t> counts;
+  std::unordered_map<std::string_view, size_t> index;
+  std::vector<size_t> counts;  // per distinct value, first-seen order
   for (const std::string& v : values) {
-    const size_t c = ++counts[v];
-    // The first value to reach a count strictly higher than the best is the first-seen among ties.
-    if (c > s.freq) {
-      s.freq = c;
-      s.top = v;
-    }
+    auto [it, inserted] = index.emplace(v, counts.size());
+    if (inserted) counts.push_back(0);
+    ++counts[it->second];
   }
   s.unique = counts.size();
+  size_t best = 0;
+  for (size_t i = 1; i < counts.size(); ++i)
+    if (counts[i] > counts[best]) best = i;  // strictly more: ties keep the first seen
+  if (!counts.empty()) s.freq = counts[best];
+  for (const auto& [value, i] : index) {
+    if (i == best && !counts.empty()) {
+      s.top = std::string(value);
+      break;
+    }
+  }
   return s;
 }
 

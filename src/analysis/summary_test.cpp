@@ -64,9 +64,9 @@ TEST(SummaryTest, SampleStdUsesDdofOne) {
   EXPECT_TRUE(std::isnan(none.mean));
   EXPECT_TRUE(std::isnan(none.min));
   EXPECT_TRUE(std::isnan(none.percentiles[0]));
-  // A constant column has std 0 exactly, even when the mean is not exactly representable.
+  // Two-pass like pandas: Series([0.1] * 3).std() == 1.6996749443881478e-17 (not 0).
   NumericSummary c = SummarizeNumbers({0.1, 0.1, 0.1}, kQuartiles);
-  EXPECT_NEAR(c.std, 0, 1e-17);
+  EXPECT_DOUBLE_EQ(c.std, 1.6996749443881478e-17);
 }
 
 TEST(SummaryTest, NormalizePercentiles) {

@@ -24,15 +24,11 @@ constexpr const char* kGridColor = "#e6e6e6";
 constexpr const char* kMedianColor = "#dd8452";
 constexpr const char* kMeanColor = "#2e8b57";
 
-double NiceNum(double x, bool round) {
+// 1, 2, 5 or 10 times a power of ten, near x.
+double NiceNum(double x) {
   const double exp = std::floor(std::log10(x));
   const double f = x / std::pow(10.0, exp);
-  double nice;
-  if (round) {
-    nice = f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10;
-  } else {
-    nice = f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10;
-  }
+  const double nice = f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10;
   return nice * std::pow(10.0, exp);
 }
 
@@ -49,10 +45,12 @@ std::vector<double> FiniteSorted(const std::vector<double>& values, size_t* drop
 HistogramBins BinsOfSorted(const std::vector<double>& v, size_t max_bins) {
   HistogramBins b;
   if (v.empty()) return b;
+  max_bins = std::max<size_t>(1, max_bins);
   b.lo = v.front();
   b.hi = v.back();
   size_t bins = 1;
   if (b.hi == b.lo) {
+    if (b.lo == std::floor(b.lo)) b.integers_per_bin = 1;
     b.lo -= 0.5;
     b.hi += 0.5;
   } else {
@@ -65,7 +63,19 @@ HistogramBins BinsOfSorted(const std::vector<double>& v, size_t max_bins) {
       if (fd > static_cast<double>(bins)) bins = fd >= static_cast<double>(max_bins) ? max_bins
                                                                                    : static_cast<size_t>(fd);
     }
-    bins = std::clamp<size_t>(bins, 1, std::max<size_t>(1, max_bins));
+    bins = std::min(bins, max_bins);
+    // Integer data: bins of a whole number of integers centred on them, so none gets more
+    // integers than its neighbours (no comb pattern) and small counts get one bar per value.
+    bool integral = b.hi - b.lo < 1e15;
+    for (size_t i = 0; integral && i < v.size(); ++i) integral = v[i] == std::floor(v[i]);
+    if (integral) {
+      const double values = b.hi - b.lo + 1;
+      const double per_bin = std::ceil(values / static_cast<double>(bins));
+      bins = static_cast<size_t>(std::ceil(values / per_bin));
+      b.lo -= 0.5;
+      b.hi = b.lo + per_bin * static_cast<double>(bins);
+      b.integers_per_bin = static_cast<size_t>(per_bin);
+    }
   }
   b.counts.assign(bins, 0);
   const double width = b.hi - b.lo;
@@ -77,12 +87,19 @@ HistogramBins BinsOfSorted(const std::vector<double>& v, size_t max_bins) {
 }
 
 // Ticks inside [lo, hi] whose labels do not collide at the given pixel spacing.
-std::vector<double> XTicksInside(double lo, double hi, const Scale& sx, double font) {
+// Integer data gets integer ticks only.
+std::vector<double> XTicksInside(double lo, double hi, const Scale& sx, double font, bool integers) {
   std::vector<double> ticks;
   for (int target = 8; target >= 2; --target) {
     ticks.clear();
     const double eps = (hi - lo) * 1e-9;
-    for (double t : NiceTicks(lo, hi, target))
+    std::vector<double> nice = integers ? NiceTicks(std::ceil(lo), std::floor(hi), target)
+                                        : NiceTicks(lo, hi, target);
+    if (integers && nice.size() > 1 && nice[1] - nice[0] < 1) {
+      nice.clear();
+      for (double t = std::ceil(lo); t <= hi; ++t) nice.push_back(t);
+    }
+    for (double t : nice)
       if (t >= lo - eps && t <= hi + eps) ticks.push_back(t);
     const std::vector<std::string> labels = svg::TickLabels(ticks);
     bool fits = true;
@@ -157,8 +174,7 @@ std::vector<double> NiceTicks(double lo, double hi, int target) {
     lo -= d;
     hi += d;
   }
-  const double range = NiceNum(hi - lo, false);
-  const double step = NiceNum(range / std::max(1, target - 1), true);
+  const double step = NiceNum((hi - lo) / std::max(1, target - 1));
   const double start = std::floor(lo / step) * step;
   const double end = std::ceil(hi / step) * step;
   const auto n = static_cast<int64_t>(std::llround((end - start) / step));
@@ -182,13 +198,36 @@ std::string HistogramSvg(std::string_view title, const std::vector<double>& valu
     return doc.Finish();
   }
   const HistogramBins bins = BinsOfSorted(v, 100);
+  const size_t nb = bins.counts.size();
   const size_t max_count = *std::max_element(bins.counts.begin(), bins.counts.end());
-  const std::vector<double> yticks = NiceTicks(0, static_cast<double>(max_count), 6);
+  const double median = QuantileSorted(v, 0.5);
+  double sum = 0;
+  for (double x : v) sum += x;
+  const double mean = sum / static_cast<double>(v.size());
+  const std::string med_text = "median " + HumanNumber(median);
+  const std::string mean_text = "mean " + HumanNumber(mean);
+  const double legend_w = std::max(TextWidth(med_text, 11), TextWidth(mean_text, 11)) + 40;
+  const double legend_h = 40;
+  const double top = 60, bottom = H - 58;
+
+  // The legend goes in the upper corner (right or left) with the lower bars under it; the count
+  // axis gets headroom when those bars would still reach it.
+  const double approx_plot_w = W - 28 - 34 - 10 -
+                               MaxLabelWidth(svg::TickLabels(NiceTicks(0, static_cast<double>(max_count), 6)), 11);
+  const double legend_frac = std::min(1.0, (legend_w + 12) / approx_plot_w);
+  const auto span = std::min(nb, static_cast<size_t>(std::ceil(legend_frac * static_cast<double>(nb))));
+  const size_t right_max = *std::max_element(bins.counts.end() - static_cast<std::ptrdiff_t>(span), bins.counts.end());
+  const size_t left_max = *std::max_element(bins.counts.begin(), bins.counts.begin() + static_cast<std::ptrdiff_t>(span));
+  const bool legend_left = left_max < right_max;
+  const double under = static_cast<double>(legend_left ? left_max : right_max);
+  const double plot_h = bottom - top, free_h = plot_h - legend_h - 12;
+  const double y_needed = std::max(static_cast<double>(max_count), under * plot_h / free_h);
+  const std::vector<double> yticks = NiceTicks(0, y_needed, 6);
   const double ylabel_w = MaxLabelWidth(svg::TickLabels(yticks), 11);
-  const double left = 34 + ylabel_w + 10, top = 60, bottom = H - 58;
+  const double left = 34 + ylabel_w + 10;
   double right = W - 28;
   Scale sx{bins.lo, bins.hi, left, right};
-  std::vector<double> xticks = XTicksInside(bins.lo, bins.hi, sx, 11);
+  std::vector<double> xticks = XTicksInside(bins.lo, bins.hi, sx, 11, bins.integers_per_bin > 0);
   const std::vector<std::string> xlabels = svg::TickLabels(xticks);
   if (!xticks.empty() && sx(xticks.back()) + TextWidth(xlabels.back(), 11) / 2 > W - 4) {
     right = W - 4 - TextWidth(xlabels.back(), 11) / 2;
@@ -196,36 +235,41 @@ std::string HistogramSvg(std::string_view title, const std::vector<double>& valu
   }
   const Scale sy{0, yticks.back(), bottom, top};
 
-  std::string subtitle = Grouped(v.size()) + " values, " + std::to_string(bins.counts.size()) +
-                         (bins.counts.size() == 1 ? " bin" : " bins");
+  std::string subtitle = Grouped(v.size()) + " values, " + std::to_string(nb) +
+                         (nb == 1 ? " bin" : " bins");
   if (dropped) subtitle += ", " + Grouped(dropped) + " non-finite left out";
   Doc doc(W, H);
   doc.Title(title, subtitle);
   YAxis(&doc, yticks, sy, left, right, true);
-  const size_t nb = bins.counts.size();
   const double bin_w = (bins.hi - bins.lo) / static_cast<double>(nb);
   const bool outline = (right - left) / static_cast<double>(nb) > 4;
   for (size_t i = 0; i < nb; ++i) {
     if (bins.counts[i] == 0) continue;
     const double a = bins.lo + bin_w * static_cast<double>(i), b = a + bin_w;
-    const double x0 = sx(a), x1 = sx(b), y = sy(static_cast<double>(bins.counts[i]));
-    const std::string tip = "[" + HumanNumber(a) + ", " + HumanNumber(b) + (i + 1 == nb ? "]" : ")") +
-                            ": " + Grouped(bins.counts[i]);
+    double x0 = sx(a), x1 = sx(b);
+    const double y = sy(static_cast<double>(bins.counts[i]));
+    if (bins.integers_per_bin == 1 && x1 - x0 > 6) {  // one bar per value: leave gaps
+      const double gap = (x1 - x0) * 0.12;
+      x0 += gap;
+      x1 -= gap;
+    }
+    std::string tip;
+    if (bins.integers_per_bin == 1) {
+      tip = HumanNumber(a + 0.5);
+    } else if (bins.integers_per_bin > 1) {
+      tip = HumanNumber(a + 0.5) + " \u2013 " + HumanNumber(b - 0.5);
+    } else {
+      tip = "[" + HumanNumber(a) + ", " + HumanNumber(b) + (i + 1 == nb ? "]" : ")");
+    }
+    tip += ": " + Grouped(bins.counts[i]);
     doc.Rect(x0, y, x1 - x0, bottom - y, kBarColor,
              outline ? "stroke=\"#ffffff\" stroke-width=\"0.6\"" : "", tip);
   }
   // Median and mean markers with a small legend.
-  const double median = QuantileSorted(v, 0.5);
-  double sum = 0;
-  for (double x : v) sum += x;
-  const double mean = sum / static_cast<double>(v.size());
   doc.Line(sx(median), top, sx(median), bottom, kMedianColor, 1.6, "stroke-dasharray=\"6 3\"");
   doc.Line(sx(mean), top, sx(mean), bottom, kMeanColor, 1.6, "stroke-dasharray=\"2 2\"");
-  const std::string med_text = "median " + HumanNumber(median);
-  const std::string mean_text = "mean " + HumanNumber(mean);
-  const double legend_w = std::max(TextWidth(med_text, 11), TextWidth(mean_text, 11)) + 40;
-  const double lx = right - legend_w - 6;
-  doc.Rect(lx, top + 4, legend_w, 40, "#ffffff", "fill-opacity=\"0.85\" stroke=\"#cccccc\"");
+  const double lx = legend_left ? left + 6 : right - legend_w - 6;
+  doc.Rect(lx, top + 4, legend_w, legend_h, "#ffffff", "fill-opacity=\"0.85\" stroke=\"#cccccc\"");
   doc.Line(lx + 8, top + 18, lx + 30, top + 18, kMedianColor, 1.6, "stroke-dasharray=\"6 3\"");
   doc.Text(lx + 34, top + 22, med_text, 11, "start", "fill=\"#333333\"");
   doc.Line(lx + 8, top + 34, lx + 30, top + 34, kMeanColor, 1.6, "stroke-dasharray=\"2 2\"");
@@ -238,7 +282,8 @@ std::string HistogramSvg(std::string_view title, const std::vector<double>& valu
     doc.Line(x, bottom, x, bottom + 5, kAxisColor);
     doc.Text(x, bottom + 18, xlabels[i], 11, "middle", "fill=\"#333333\"");
   }
-  doc.Text((left + right) / 2, H - 14, Ellipsize(title, 80), 12, "middle", "fill=\"#222222\"");
+  doc.Text((left + right) / 2, H - 14, svg::FitText(title, W - 40, 12), 12, "middle",
+           "fill=\"#222222\"");
   const double ymid = (top + bottom) / 2;
   doc.Text(16, ymid, "count", 12, "middle",
            "fill=\"#222222\" transform=\"rotate(-90 16 " + Num(ymid) + ")\"");
@@ -303,7 +348,7 @@ std::string BoxPlotSvg(std::string_view title, const std::vector<double>& values
   double notes_w = 0;
   for (const Note& n : notes) notes_w = std::max(notes_w, TextWidth(n.text, 11));
   const double note_x = cx + box_w / 2 + 56;
-  const double W = std::max(420.0, note_x + notes_w + 20);
+  const double W = std::max(note_x + notes_w + 20, std::min(680.0, TextWidth(title, 16) * 1.1 + 30));
 
   std::string subtitle = Grouped(v.size()) + " values, " + Grouped(n_out) + " outliers";
   if (outliers.size() < n_out) subtitle += " (" + Grouped(outliers.size()) + " drawn)";
@@ -346,7 +391,7 @@ std::string BoxPlotSvg(std::string_view title, const std::vector<double>& values
              std::string("fill=\"") + notes[i].color + "\"");
   }
   const double ymid = (top + bottom) / 2;
-  doc.Text(16, ymid, Ellipsize(title, 50), 12, "middle",
+  doc.Text(16, ymid, svg::FitText(title, bottom - top, 12), 12, "middle",
            "fill=\"#222222\" transform=\"rotate(-90 16 " + Num(ymid) + ")\"");
   return doc.Finish();
 }

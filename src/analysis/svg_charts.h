@@ -19,9 +19,11 @@ std::vector<double> NiceTicks(double lo, double hi, int target);
 struct HistogramBins {
   double lo = 0, hi = 0;       // edges: lo + (hi - lo) * i / counts.size()
   std::vector<size_t> counts;  // the last bin includes hi, like numpy.histogram
+  size_t integers_per_bin = 0;  // integer data: each bin holds this many integers (centred); else 0
 };
 // Bins of the finite values, their number like numpy's bins="auto" (the larger of the
 // Freedman-Diaconis and Sturges counts), at most max_bins. All values equal -> one bin [v-0.5, v+0.5].
+// Integer data gets bins of a whole number of integers, edges halfway between integers.
 HistogramBins ComputeHistogramBins(const std::vector<double>& values, size_t max_bins = 100);
 
 // Histogram of the values (non-finite ones are left out and counted in the subtitle).

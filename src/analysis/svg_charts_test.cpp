@@ -46,15 +46,28 @@ TEST(SvgChartsTest, NiceTicks) {
 }
 
 TEST(SvgChartsTest, HistogramBinsLikeNumpyAuto) {
-  // 1..100: Sturges gives ceil(log2 100) + 1 = 8; FD width 2*49.5/100^(1/3) = 21.3 -> 5 bins.
+  // 1.5, 2.5, ..., 100.5: Sturges gives ceil(log2 100) + 1 = 8; FD width 2*49.5/100^(1/3) = 21.3
+  // gives 5 bins; numpy's "auto" takes the larger count.
   std::vector<double> v(100);
-  std::iota(v.begin(), v.end(), 1.0);
+  std::iota(v.begin(), v.end(), 1.5);
   HistogramBins b = ComputeHistogramBins(v);
   EXPECT_EQ(b.counts.size(), 8u);
-  EXPECT_DOUBLE_EQ(b.lo, 1);
-  EXPECT_DOUBLE_EQ(b.hi, 100);
+  EXPECT_DOUBLE_EQ(b.lo, 1.5);
+  EXPECT_DOUBLE_EQ(b.hi, 100.5);
   EXPECT_EQ(std::accumulate(b.counts.begin(), b.counts.end(), size_t{0}), 100u);
-  EXPECT_EQ(b.counts.back(), 13u);  // the last bin, 87.625 .. 100, includes the right edge
+  EXPECT_EQ(b.counts.back(), 13u);  // the last bin, 88.125 .. 100.5, includes the right edge
+  // Integers 1..100: 8 bins of 13 integers each, centred on them.
+  std::iota(v.begin(), v.end(), 1.0);
+  b = ComputeHistogramBins(v);
+  EXPECT_EQ(b.counts.size(), 8u);
+  EXPECT_DOUBLE_EQ(b.lo, 0.5);
+  EXPECT_DOUBLE_EQ(b.hi, 104.5);
+  EXPECT_EQ(b.counts.front(), 13u);
+  EXPECT_EQ(b.counts.back(), 9u);  // 92 .. 100
+  // Few distinct integers: one bin per value.
+  b = ComputeHistogramBins({0, 1, 1, 0, 1, 1, 1, 0, 0, 1});
+  EXPECT_EQ(b.counts, std::vector<size_t>({4, 6}));
+  EXPECT_DOUBLE_EQ(b.lo, -0.5);
   // All equal: one bin around the value; non-finite values are left out.
   HistogramBins one = ComputeHistogramBins({3, 3, 3, kNaN, INFINITY});
   ASSERT_EQ(one.counts.size(), 1u);

@@ -23,6 +23,17 @@ double TextWidth(std::string_view text, double font_size) {
   return TextWidthUnits(text) * font_size * 0.62;
 }
 
+std::string FitText(std::string_view text, double max_px, double font_size, bool bold) {
+  const double factor = bold ? 1.1 : 1.0;
+  std::string out = Ellipsize(text, 400);
+  size_t chars = 400;
+  while (chars > 2 && TextWidth(out, font_size) * factor > max_px) {
+    chars = std::min(chars, static_cast<size_t>(TextWidthUnits(out))) - 1;
+    out = Ellipsize(text, chars);
+  }
+  return out;
+}
+
 std::string Grouped(size_t n) {
   std::string digits = std::to_string(n), out;
   for (size_t i = 0; i < digits.size(); ++i) {
@@ -116,8 +127,10 @@ void Doc::Circle(double cx, double cy, double r, std::string_view fill, std::str
 }
 
 void Doc::Title(std::string_view title, std::string_view subtitle) {
-  Text(width_ / 2, 24, Ellipsize(title, 70), 16, "middle", "font-weight=\"bold\" fill=\"#222222\"");
-  if (!subtitle.empty()) Text(width_ / 2, 42, subtitle, 11, "middle", "fill=\"#666666\"");
+  Text(width_ / 2, 24, FitText(title, width_ - 20, 16, true), 16, "middle",
+       "font-weight=\"bold\" fill=\"#222222\"");
+  if (!subtitle.empty())
+    Text(width_ / 2, 42, FitText(subtitle, width_ - 20, 11), 11, "middle", "fill=\"#666666\"");
 }
 
 std::string Doc::Finish() {

@@ -13,6 +13,9 @@ std::string Num(double x);
 // Estimated rendered width in pixels of text at a font size (sans-serif).
 double TextWidth(std::string_view text, double font_size);
 
+// text cut (with "…") so that it fits in max_px at the font size; bold text is ~10% wider.
+std::string FitText(std::string_view text, double max_px, double font_size, bool bold = false);
+
 // Labels for ticks of one axis, in a shared format: decimals from the step, k / M / G suffixes for
 // large magnitudes.
 std::vector<std::string> TickLabels(const std::vector<double>& ticks);

@@ -53,6 +53,16 @@ std::string Fingerprint(const Recipe& r, RunMode mode, const std::vector<InputFi
   return buf;
 }
 
+// Spill lines end with the internal origin field; traces show the sample without it.
+void StripOriginField(std::string* line) {
+  const std::string key = "\"" + std::string(kOriginField) + "\":";
+  size_t at = line->rfind(key);
+  if (at == std::string::npos) return;
+  if (at > 0 && (*line)[at - 1] == ',') --at;
+  line->resize(at);
+  line->push_back('}');
+}
+
 class Run {
  public:
   Run(const Recipe& r, RunMode mode, const RunOptions& opt) : r_(r), mode_(mode), opt_(opt) {}
@@ -448,6 +458,8 @@ Status Run::FinishBarrier(size_t k) {
       if (static_cast<int>(st_.traces[seg.barrier_index].size()) >= r_.trace_num) break;
       JUICER_ASSIGN_OR_RETURN(std::string a, ReadSpillLine(SpillPath(k), offs, p.kept));
       JUICER_ASSIGN_OR_RETURN(std::string b, ReadSpillLine(SpillPath(k), offs, p.removed));
+      StripOriginField(&a);
+      StripOriginField(&b);
       st_.traces[seg.barrier_index].push_back("{\"dup1\":" + a + ",\"dup2\":" + b + "}");
     }
   }
@@ -491,6 +503,7 @@ Result<RunSummary> Run::Go() {
     Status s = RunSegment(k);
     if (!s.ok()) {
       if (ckpt_path_.empty()) {
+        if (rejected_) rejected_->Abort();
         std::error_code ec;
         fs::remove_all(tmp_dir_, ec);
       }

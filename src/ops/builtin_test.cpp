@@ -42,7 +42,9 @@ TEST(BuiltinOps, MetadataIsComplete) {
     EXPECT_FALSE(info->summary.empty());
     EXPECT_EQ(info->summary.find('\n'), std::string::npos);
     EXPECT_GT(info->description.size(), 200u);
-    if (info->kind == OpKind::kFilter) EXPECT_FALSE(info->stat_keys.empty());
+    if (info->kind == OpKind::kFilter) {
+      EXPECT_FALSE(info->stat_keys.empty());
+    }
     for (const ParamSpec& p : info->params) {
       EXPECT_FALSE(p.doc.empty()) << p.name;
       EXPECT_NE(p.type, ParamType::kAny) << p.name;
@@ -52,9 +54,13 @@ TEST(BuiltinOps, MetadataIsComplete) {
     // Builds with Data-Juicer's defaults, as the right kind of op.
     auto op = BuildOp(*info, {});
     ASSERT_TRUE(op.ok()) << op.status().ToString();
-    if (info->kind == OpKind::kFilter) EXPECT_NE(dynamic_cast<const Filter*>(op->get()), nullptr);
-    else if (info->kind == OpKind::kMapper) EXPECT_NE(dynamic_cast<const Mapper*>(op->get()), nullptr);
-    else EXPECT_NE(dynamic_cast<const DatasetOp*>(op->get()), nullptr);
+    if (info->kind == OpKind::kFilter) {
+      EXPECT_NE(dynamic_cast<const Filter*>(op->get()), nullptr);
+    } else if (info->kind == OpKind::kMapper) {
+      EXPECT_NE(dynamic_cast<const Mapper*>(op->get()), nullptr);
+    } else {
+      EXPECT_NE(dynamic_cast<const DatasetOp*>(op->get()), nullptr);
+    }
   }
 }
 

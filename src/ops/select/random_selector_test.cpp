@@ -71,9 +71,9 @@ TEST(RandomSelector, SeedDeterminism) {
 }
 
 TEST(RandomSelector, KeepAllCasesAreInInputOrder) {
-  for (const testing::GivenParams& params :
-       {testing::GivenParams{}, testing::GivenParams{{"select_num", int64_t{50}}},
-        testing::GivenParams{{"select_ratio", 1.0}}, testing::GivenParams{{"select_ratio", 0.01}}}) {
+  for (const GivenParams& params :
+       {GivenParams{}, GivenParams{{"select_num", int64_t{50}}},
+        GivenParams{{"select_ratio", 1.0}}, GivenParams{{"select_ratio", 0.01}}}) {
     auto op = MustBuild("random_selector", params);
     ASSERT_TRUE(op);
     auto samples = TextSamples(Texts(20));

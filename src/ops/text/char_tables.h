@@ -37,8 +37,8 @@ inline bool IsUnicodeWhiteSpace(char32_t c) { return (CharFlags(c) & kWhiteSpace
 
 // Decodes one code point at `p` and advances `p` past it. The input is expected to be valid
 // UTF-8 already (simdjson validated every string when the sample was read), so this does not
-// validate; it only guarantees never to read at or past `end`: a truncated sequence yields
-// U+FFFD and consumes one byte. Requires p < end.
+// validate; it only guarantees never to read at or past `end`: a truncated sequence or a stray
+// continuation byte yields U+FFFD and consumes one byte. Requires p < end.
 inline char32_t DecodeUtf8(const char*& p, const char* end) {
   const auto* u = reinterpret_cast<const unsigned char*>(p);
   const unsigned c0 = u[0];
@@ -47,6 +47,10 @@ inline char32_t DecodeUtf8(const char*& p, const char* end) {
     return c0;
   }
   const ptrdiff_t left = end - p;
+  if (c0 < 0xC0) {  // a stray continuation byte
+    p += 1;
+    return kReplacementChar;
+  }
   if (c0 < 0xE0) {
     if (left < 2) {
       p += 1;

@@ -37,15 +37,15 @@ TEST(CharTables, AsciiMatchesPython) {
     const char ch = static_cast<char>(c);
     const bool letter = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
     const bool digit = ch >= '0' && ch <= '9';
-    EXPECT_EQ(IsPyAlpha(c), letter) << c;
-    EXPECT_EQ(IsPyAlnum(c), letter || digit) << c;
-    EXPECT_EQ(IsPyDecimal(c), digit) << c;
+    EXPECT_EQ(IsPyAlpha(c), letter) << static_cast<uint32_t>(c);
+    EXPECT_EQ(IsPyAlnum(c), letter || digit) << static_cast<uint32_t>(c);
+    EXPECT_EQ(IsPyDecimal(c), digit) << static_cast<uint32_t>(c);
     // str.isspace() also holds for the separators U+001C..U+001F; White_Space does not.
     const bool ws = whitespace.find(ch) != std::string::npos;
-    EXPECT_EQ(IsPySpace(c), ws || (c >= 0x1C && c <= 0x1F)) << c;
-    EXPECT_EQ(IsUnicodeWhiteSpace(c), ws) << c;
+    EXPECT_EQ(IsPySpace(c), ws || (c >= 0x1C && c <= 0x1F)) << static_cast<uint32_t>(c);
+    EXPECT_EQ(IsUnicodeWhiteSpace(c), ws) << static_cast<uint32_t>(c);
     const bool special = punctuation.find(ch) != std::string::npos || digit || ws;
-    EXPECT_EQ(IsSpecialChar(c), special) << c;
+    EXPECT_EQ(IsSpecialChar(c), special) << static_cast<uint32_t>(c);
   }
 }
 
@@ -59,9 +59,9 @@ TEST(CharTables, NonAsciiClasses) {
   EXPECT_FALSE(IsPyAlpha(0x0663));
   // Numeric but not letters: isalnum() true, isalpha()/isdecimal() false.
   for (char32_t c : {char32_t{0x00BD}, char32_t{0x00B2}, char32_t{0x2177}, char32_t{0x2460}}) {
-    EXPECT_TRUE(IsPyAlnum(c)) << std::hex << c;
-    EXPECT_FALSE(IsPyAlpha(c)) << std::hex << c;
-    EXPECT_FALSE(IsPyDecimal(c)) << std::hex << c;
+    EXPECT_TRUE(IsPyAlnum(c)) << std::hex << static_cast<uint32_t>(c);
+    EXPECT_FALSE(IsPyAlpha(c)) << std::hex << static_cast<uint32_t>(c);
+    EXPECT_FALSE(IsPyDecimal(c)) << std::hex << static_cast<uint32_t>(c);
   }
   EXPECT_FALSE(IsPyAlnum(0x0301));  // combining acute accent (Mn)
   EXPECT_FALSE(IsPyAlnum(0x1F600));
@@ -83,16 +83,16 @@ TEST(CharTables, SpecialCharacters) {
                      char32_t{0x3001}, char32_t{0x3002}, char32_t{0x300A}, char32_t{0x4E00}, char32_t{0x4E0A},
                      char32_t{0x58EB}, char32_t{0xFEFF}, char32_t{0xFF01}, char32_t{0xFF0C}, char32_t{0xFF11},
                      char32_t{0xFFFC}, char32_t{0xFFFD}})
-    EXPECT_TRUE(IsSpecialChar(c)) << std::hex << c;
+    EXPECT_TRUE(IsSpecialChar(c)) << std::hex << static_cast<uint32_t>(c);
   // Emoji (single code points of the emoji package), skin tone modifiers included.
   for (char32_t c : {char32_t{0x1F600}, char32_t{0x1F60A}, char32_t{0x1F638}, char32_t{0x1F44D},
                      char32_t{0x1F3FD}, char32_t{0x2764}, char32_t{0x231A}, char32_t{0x1FAE8}})
-    EXPECT_TRUE(IsSpecialChar(c)) << std::hex << c;
+    EXPECT_TRUE(IsSpecialChar(c)) << std::hex << static_cast<uint32_t>(c);
   // Not special: letters, CJK outside the list, regional indicators, combining marks, other spaces.
   for (char32_t c : {char32_t{'a'}, char32_t{0xE9}, char32_t{0x4E8C}, char32_t{0x8868}, char32_t{0x1F1EB},
                      char32_t{0x1F1F7}, char32_t{0x0301}, char32_t{0x2001}, char32_t{0x00A0}, char32_t{0x200D},
                      char32_t{0xFE0F}, char32_t{0xFF0D}, char32_t{0x2118}})
-    EXPECT_FALSE(IsSpecialChar(c)) << std::hex << c;
+    EXPECT_FALSE(IsSpecialChar(c)) << std::hex << static_cast<uint32_t>(c);
 }
 
 TEST(CharTables, DecodeUtf8) {
