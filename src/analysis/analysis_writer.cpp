@@ -79,17 +79,43 @@ Status WriteAnalysis(const std::vector<StatColumn>& columns, const AnalysisOptio
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Status::IOError("cannot create directory " + dir + ": " + ec.message());
-  if (!std::filesystem::is_directory(dir, ec))
-    return Status::IOError("not a directory: " + dir);
+  if (!std::filesystem::is_directory(dir, ec)) return Status::IOError("not a directory: " + dir);
   const Output out{dir, written_files};
 
-  // Overall table.
+  // Per-stat summaries and charts; each column's values are sorted once, for both.
   std::vector<ColumnSummary> summaries;
   summaries.reserve(columns.size());
-  for (const StatColumn& c : columns) summaries.push_back(Summarize(c, percentiles));
+  std::string stats_html;
+  std::set<std::string> stems;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    const StatColumn& c = columns[i];
+    std::vector<double> sorted;
+    summaries.push_back(Summarize(c, percentiles, &sorted));
+    std::string stem = StatFileStem(c.name);
+    for (int n = 2; stems.count(stem) != 0; ++n)
+      stem = StatFileStem(c.name) + "-" + std::to_string(n);
+    stems.insert(stem);
+    stats_html +=
+        "<div class=\"stat\">\n<h3>" + XmlEscape(c.name) + "</h3>\n<div class=\"charts\">";
+    if (c.is_string) {
+      const std::string bar = stem + "-bar.svg";
+      const StringSummary& s = summaries[i].strings;
+      JUICER_RETURN_IF_ERROR(out.Write(
+          bar,
+          TopValuesBarSvg(c.name, TopStrings(c.strings, opts.top_k_strings), s.count, s.unique)));
+      stats_html += Img(bar, c.name + " top values");
+    } else {
+      const std::string hist = stem + "-hist.svg", box = stem + "-box.svg";
+      JUICER_RETURN_IF_ERROR(out.Write(hist, HistogramSvg(c.name, sorted)));
+      JUICER_RETURN_IF_ERROR(out.Write(box, BoxPlotSvg(c.name, sorted)));
+      stats_html += Img(hist, c.name + " histogram") + "\n" + Img(box, c.name + " box plot");
+    }
+    stats_html += "</div>\n</div>\n";
+  }
+
+  // Overall table.
   JUICER_RETURN_IF_ERROR(out.Write("overall.csv", OverallCsv(summaries, percentiles)));
   JUICER_RETURN_IF_ERROR(out.Write("overall.md", OverallMarkdown(summaries, percentiles)));
-
   size_t num_samples = 0;
   for (const StatColumn& c : columns) num_samples = std::max(num_samples, c.per_sample.size());
   std::string html =
@@ -100,30 +126,7 @@ Status WriteAnalysis(const std::vector<StatColumn>& columns, const AnalysisOptio
       "<h2>Overall</h2>\n" + HtmlTable(OverallHumanTable(summaries, percentiles)) +
       "<p class=\"files\">" + FileLink("overall.csv") + " &middot; " + FileLink("overall.md") +
       "</p>\n";
-
-  // Per-stat charts.
-  std::set<std::string> stems;
-  if (!columns.empty()) html += "<h2>Stats</h2>\n";
-  for (size_t i = 0; i < columns.size(); ++i) {
-    const StatColumn& c = columns[i];
-    std::string stem = StatFileStem(c.name);
-    for (int n = 2; stems.count(stem) != 0; ++n) stem = StatFileStem(c.name) + "-" + std::to_string(n);
-    stems.insert(stem);
-    html += "<section>\n<h3>" + XmlEscape(c.name) + "</h3>\n<div class=\"charts\">";
-    if (c.is_string) {
-      const std::string bar = stem + "-bar.svg";
-      const StringSummary& s = summaries[i].strings;
-      JUICER_RETURN_IF_ERROR(out.Write(
-          bar, TopValuesBarSvg(c.name, TopStrings(c.strings, opts.top_k_strings), s.count, s.unique)));
-      html += Img(bar, c.name + " top values");
-    } else {
-      const std::string hist = stem + "-hist.svg", box = stem + "-box.svg";
-      JUICER_RETURN_IF_ERROR(out.Write(hist, HistogramSvg(c.name, c.flattened)));
-      JUICER_RETURN_IF_ERROR(out.Write(box, BoxPlotSvg(c.name, c.flattened)));
-      html += Img(hist, c.name + " histogram") + "\n" + Img(box, c.name + " box plot");
-    }
-    html += "</div>\n</section>\n";
-  }
+  if (!columns.empty()) html += "<h2>Stats</h2>\n" + stats_html;
 
   // Correlations.
   size_t numeric = 0;

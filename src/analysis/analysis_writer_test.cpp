@@ -74,13 +74,24 @@ TEST_F(AnalysisWriterTest, WritesEverythingWellFormed) {
     names.push_back(fs::path(p).filename().string());
   }
   std::sort(names.begin(), names.end());
-  const std::vector<std::string> want = {
-      "alnum_ratio-box.svg",     "alnum_ratio-hist.svg",    "aspect_ratios-box.svg",
-      "aspect_ratios-hist.svg",  "correlation_kendall.csv", "correlation_kendall.svg",
-      "correlation_pearson.csv", "correlation_pearson.svg", "correlation_spearman.csv",
-      "correlation_spearman.svg", "index.html",             "lang-bar.svg",
-      "late_stat_-box.svg",      "late_stat_-hist.svg",     "overall.csv",
-      "overall.md",              "text_len-box.svg",        "text_len-hist.svg"};
+  const std::vector<std::string> want = {"alnum_ratio-box.svg",
+                                         "alnum_ratio-hist.svg",
+                                         "aspect_ratios-box.svg",
+                                         "aspect_ratios-hist.svg",
+                                         "correlation_kendall.csv",
+                                         "correlation_kendall.svg",
+                                         "correlation_pearson.csv",
+                                         "correlation_pearson.svg",
+                                         "correlation_spearman.csv",
+                                         "correlation_spearman.svg",
+                                         "index.html",
+                                         "lang-bar.svg",
+                                         "late_stat_-box.svg",
+                                         "late_stat_-hist.svg",
+                                         "overall.csv",
+                                         "overall.md",
+                                         "text_len-box.svg",
+                                         "text_len-hist.svg"};
   EXPECT_EQ(names, want);
   for (const auto& entry : fs::directory_iterator(dir_))
     EXPECT_NE(entry.path().extension(), ".tmp") << entry.path();

@@ -14,28 +14,39 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr uint32_t kMissing = std::numeric_limits<uint32_t>::max();
 
-// One series prepared for rank statistics: dense ranks (0 = smallest value, kMissing for NaN).
+// One series prepared for the pair loops: which samples are present (finite; like pandas, +-inf
+// counts as missing) and, for the rank methods, dense ranks (0 = the smallest value).
 struct Prepared {
   std::span<const double> data;
-  std::vector<uint32_t> dense;
-  uint32_t distinct = 0;
+  std::vector<uint32_t> dense;  // kMissing for missing; else the dense rank (0 without ranks)
+  uint32_t distinct = 0;        // number of distinct values (with ranks)
   size_t valid = 0;
+  bool varies = false;            // at least two distinct values
   std::vector<double> avg_ranks;  // average ranks over all valid values (1-based); lazily filled
 };
 
-Prepared Prepare(std::span<const double> data) {
+Prepared Prepare(std::span<const double> data, bool ranks) {
   Prepared p;
   p.data = data;
   p.dense.assign(data.size(), kMissing);
-  std::vector<uint32_t> order;
-  order.reserve(data.size());
+  double first = kNaN;
+  for (size_t i = 0; i < data.size(); ++i) {
+    if (!std::isfinite(data[i])) continue;
+    p.dense[i] = 0;
+    ++p.valid;
+    if (p.valid == 1) first = data[i];
+    p.varies = p.varies || data[i] != first;
+  }
+  if (!ranks) return p;
+  std::vector<std::pair<double, uint32_t>> order;  // (value, index): sorts cache-friendly
+  order.reserve(p.valid);
   for (size_t i = 0; i < data.size(); ++i)
-    if (!std::isnan(data[i])) order.push_back(static_cast<uint32_t>(i));
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return data[a] < data[b]; });
-  p.valid = order.size();
+    if (p.dense[i] != kMissing) order.emplace_back(data[i], static_cast<uint32_t>(i));
+  std::sort(order.begin(), order.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   for (size_t k = 0; k < order.size(); ++k) {
-    if (k > 0 && data[order[k]] != data[order[k - 1]]) ++p.distinct;
-    p.dense[order[k]] = p.distinct;
+    if (k > 0 && order[k].first != order[k - 1].first) ++p.distinct;
+    p.dense[order[k].second] = p.distinct;
   }
   if (!order.empty()) ++p.distinct;
   return p;
@@ -65,38 +76,42 @@ std::vector<uint32_t> CompleteIndices(const Prepared& a, const Prepared& b) {
   return idx;
 }
 
-// Pearson's r of two equally long complete series; NaN when either is constant or n < 2.
-template <typename GetX, typename GetY>
-double PearsonOf(size_t n, GetX x, GetY y) {
-  if (n < 2) return kNaN;
-  double sx = 0, sy = 0;
-  double x0 = x(0), y0 = y(0);
-  bool x_const = true, y_const = true;
-  for (size_t i = 0; i < n; ++i) {
-    const double xi = x(i), yi = y(i);
-    sx += xi;
-    sy += yi;
-    x_const = x_const && xi == x0;
-    y_const = y_const && yi == y0;
+// Pearson's r with Welford's updates in sample order, exactly as pandas' nancorr. Its rounding is
+// not symmetric: pandas computes entry [i][j] (i < j) with column j in the role of x.
+double PearsonPair(const Prepared& a, const Prepared& b) {
+  const std::vector<uint32_t> idx = CompleteIndices(a, b);
+  if (idx.size() < 2) return kNaN;
+  double mean_x = 0, mean_y = 0, ssq_x = 0, ssq_y = 0, cov = 0, nobs = 0;
+  for (uint32_t i : idx) {
+    const double vx = b.data[i], vy = a.data[i];
+    nobs += 1;
+    const double dx = vx - mean_x, dy = vy - mean_y;
+    mean_x += 1. / nobs * dx;
+    mean_y += 1. / nobs * dy;
+    ssq_x += (vx - mean_x) * dx;
+    ssq_y += (vy - mean_y) * dy;
+    cov += (vx - mean_x) * dy;
   }
-  if (x_const || y_const) return kNaN;
-  const double mx = sx / static_cast<double>(n), my = sy / static_cast<double>(n);
-  double sxx = 0, syy = 0, sxy = 0;
-  for (size_t i = 0; i < n; ++i) {
-    const double dx = x(i) - mx, dy = y(i) - my;
-    sxx += dx * dx;
-    syy += dy * dy;
-    sxy += dx * dy;
+  const double div = std::sqrt(ssq_x * ssq_y);
+  if (!(div > 0)) return kNaN;  // a constant series
+  return std::clamp(cov / div, -1.0, 1.0);
+}
+
+// Pearson's r of two rank series of length n (mean (n+1)/2), as pandas' nancorr_spearman.
+template <typename RankX, typename RankY>
+double RankCorrelation(size_t n, RankX rx, RankY ry) {
+  if (n < 2) return kNaN;
+  const double mean = (static_cast<double>(n) + 1) / 2.;
+  double sxy = 0, sxx = 0, syy = 0;
+  for (size_t k = 0; k < n; ++k) {
+    const double vx = rx(k) - mean, vy = ry(k) - mean;
+    sxy += vx * vy;
+    sxx += vx * vx;
+    syy += vy * vy;
   }
   const double div = std::sqrt(sxx * syy);
   if (!(div > 0)) return kNaN;
   return std::clamp(sxy / div, -1.0, 1.0);
-}
-
-double PearsonPair(const Prepared& a, const Prepared& b) {
-  const std::vector<uint32_t> idx = CompleteIndices(a, b);
-  return PearsonOf(
-      idx.size(), [&](size_t k) { return a.data[idx[k]]; }, [&](size_t k) { return b.data[idx[k]]; });
 }
 
 const std::vector<double>& FullRanks(Prepared* p) {
@@ -118,18 +133,18 @@ double SpearmanPair(Prepared* a, Prepared* b) {
     // No sample dropped: the ranks over each whole column are the ranks of the complete pairs.
     const std::vector<double>& ra = FullRanks(a);
     const std::vector<double>& rb = FullRanks(b);
-    return PearsonOf(
+    return RankCorrelation(
         idx.size(), [&](size_t k) { return ra[idx[k]]; }, [&](size_t k) { return rb[idx[k]]; });
   }
   const std::vector<double> ra = AverageRanks(*a, idx);
   const std::vector<double> rb = AverageRanks(*b, idx);
-  return PearsonOf(
+  return RankCorrelation(
       idx.size(), [&](size_t k) { return ra[k]; }, [&](size_t k) { return rb[k]; });
 }
 
 // Stable counting sort of `idx` by key(i) in [0, buckets).
-std::vector<uint32_t> CountingSort(const std::vector<uint32_t>& idx, const std::vector<uint32_t>& key,
-                                   uint32_t buckets) {
+std::vector<uint32_t> CountingSort(const std::vector<uint32_t>& idx,
+                                   const std::vector<uint32_t>& key, uint32_t buckets) {
   std::vector<size_t> start(static_cast<size_t>(buckets) + 1, 0);
   for (uint32_t i : idx) ++start[key[i] + 1];
   std::partial_sum(start.begin(), start.end(), start.begin());
@@ -185,8 +200,8 @@ double KendallPair(const Prepared& a, const Prepared& b) {
   const uint64_t n = idx.size();
   const uint64_t tot = n * (n - (n > 0 ? 1 : 0)) / 2;
   // Sort by (x, y): by y first, then stably by x.
-  const std::vector<uint32_t> by_xy = CountingSort(CountingSort(idx, b.dense, b.distinct), a.dense,
-                                                   a.distinct);
+  const std::vector<uint32_t> by_xy =
+      CountingSort(CountingSort(idx, b.dense, b.distinct), a.dense, a.distinct);
   std::vector<uint32_t> xs(n), ys(n);
   for (size_t k = 0; k < n; ++k) {
     xs[k] = a.dense[by_xy[k]];
@@ -214,9 +229,12 @@ double KendallPair(const Prepared& a, const Prepared& b) {
 
 double Pair(CorrelationMethod method, Prepared* a, Prepared* b) {
   switch (method) {
-    case CorrelationMethod::kPearson: return PearsonPair(*a, *b);
-    case CorrelationMethod::kSpearman: return SpearmanPair(a, b);
-    case CorrelationMethod::kKendall: return KendallPair(*a, *b);
+    case CorrelationMethod::kPearson:
+      return PearsonPair(*a, *b);
+    case CorrelationMethod::kSpearman:
+      return SpearmanPair(a, b);
+    case CorrelationMethod::kKendall:
+      return KendallPair(*a, *b);
   }
   return kNaN;
 }
@@ -227,9 +245,12 @@ bool TooLong(size_t n) { return n >= kMissing; }
 
 const char* CorrelationMethodName(CorrelationMethod method) {
   switch (method) {
-    case CorrelationMethod::kPearson: return "pearson";
-    case CorrelationMethod::kSpearman: return "spearman";
-    case CorrelationMethod::kKendall: return "kendall";
+    case CorrelationMethod::kPearson:
+      return "pearson";
+    case CorrelationMethod::kSpearman:
+      return "spearman";
+    case CorrelationMethod::kKendall:
+      return "kendall";
   }
   return "unknown";
 }
@@ -237,21 +258,21 @@ const char* CorrelationMethodName(CorrelationMethod method) {
 double PearsonCorrelation(std::span<const double> x, std::span<const double> y) {
   const size_t n = std::min(x.size(), y.size());
   if (TooLong(n)) return kNaN;
-  Prepared a = Prepare(x.first(n)), b = Prepare(y.first(n));
+  Prepared a = Prepare(x.first(n), false), b = Prepare(y.first(n), false);
   return PearsonPair(a, b);
 }
 
 double SpearmanCorrelation(std::span<const double> x, std::span<const double> y) {
   const size_t n = std::min(x.size(), y.size());
   if (TooLong(n)) return kNaN;
-  Prepared a = Prepare(x.first(n)), b = Prepare(y.first(n));
+  Prepared a = Prepare(x.first(n), true), b = Prepare(y.first(n), true);
   return SpearmanPair(&a, &b);
 }
 
 double KendallTauB(std::span<const double> x, std::span<const double> y) {
   const size_t n = std::min(x.size(), y.size());
   if (TooLong(n)) return kNaN;
-  Prepared a = Prepare(x.first(n)), b = Prepare(y.first(n));
+  Prepared a = Prepare(x.first(n), true), b = Prepare(y.first(n), true);
   return KendallPair(a, b);
 }
 
@@ -270,9 +291,10 @@ CorrelationMatrix ComputeCorrelation(const std::vector<StatColumn>& columns,
   if (TooLong(n)) return m;
   std::vector<Prepared> prepared;
   prepared.reserve(k);
-  for (const StatColumn* c : numeric) prepared.push_back(Prepare(c->per_sample));
+  const bool ranks = method != CorrelationMethod::kPearson;
+  for (const StatColumn* c : numeric) prepared.push_back(Prepare(c->per_sample, ranks));
   for (size_t i = 0; i < k; ++i) {
-    m.values[i * k + i] = prepared[i].distinct >= 2 ? 1.0 : kNaN;
+    m.values[i * k + i] = prepared[i].varies ? 1.0 : kNaN;
     for (size_t j = i + 1; j < k; ++j) {
       const bool same_length = prepared[i].dense.size() == prepared[j].dense.size();
       const double r = same_length ? Pair(method, &prepared[i], &prepared[j]) : kNaN;

@@ -1,6 +1,7 @@
 // Correlation matrices of stats, like pandas' DataFrame.corr: pairwise-complete observations (a
-// pair of series uses the samples where both are non-NaN), NaN for a constant series or fewer than
-// two observations.
+// pair of series uses the samples where both are finite: NaN and +-inf are missing), NaN for a
+// constant series or fewer than two observations. Pearson follows pandas' nancorr (Welford's
+// updates), Spearman its nancorr_spearman, Kendall scipy's kendalltau, to the last bit.
 #pragma once
 
 #include <span>
@@ -16,9 +17,10 @@ enum class CorrelationMethod { kPearson, kSpearman, kKendall };
 // "pearson", "spearman", "kendall".
 const char* CorrelationMethodName(CorrelationMethod method);
 
-// Pearson's r over the pairs where both x[i] and y[i] are not NaN. x and y have equal length.
+// Pearson's r over the pairs where both x[i] and y[i] are finite (the longer series is cut).
 double PearsonCorrelation(std::span<const double> x, std::span<const double> y);
-// Spearman's rho: Pearson's r of the average ranks (ties share their mean rank) of the complete pairs.
+// Spearman's rho: Pearson's r of the average ranks (ties share their mean rank) of the complete
+// pairs.
 double SpearmanCorrelation(std::span<const double> x, std::span<const double> y);
 // Kendall's tau-b (like scipy.stats.kendalltau), exact, O(n log n) (Knight's algorithm).
 double KendallTauB(std::span<const double> x, std::span<const double> y);

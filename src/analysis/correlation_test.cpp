@@ -42,8 +42,27 @@ TEST(CorrelationTest, PearsonKnownValue) {
   EXPECT_DOUBLE_EQ(PearsonCorrelation(x, x), 1.0);
 }
 
+TEST(CorrelationTest, PearsonBitExactLikePandas) {
+  // pandas.DataFrame({'a': a, 'b': b}).corr().loc['a', 'b'] == 0.3005501664120526 (Welford's
+  // updates with b as x); numpy.corrcoef gives 0.30055016641205273.
+  std::vector<double> a = {0.9, 2.4, 8.0, 5.8, 0.9, 4.3}, b = {4.8, 1.6, 7.3, 1.1, 3.9, 5.2};
+  EXPECT_EQ(PearsonCorrelation(a, b), 0.3005501664120526);
+  std::vector<StatColumn> cols(2);
+  cols[0].name = "a";
+  cols[0].per_sample = a;
+  cols[1].name = "b";
+  cols[1].per_sample = b;
+  const CorrelationMatrix m = ComputeCorrelation(cols, CorrelationMethod::kPearson);
+  EXPECT_EQ(m.at(0, 1), 0.3005501664120526);
+  EXPECT_EQ(m.at(1, 0), 0.3005501664120526);
+  // Infinite values are missing, as in pandas (np.isfinite mask).
+  std::vector<double> x = {1, 2, 3, 4}, y = {2, INFINITY, 6, 8};
+  EXPECT_DOUBLE_EQ(PearsonCorrelation(x, y), 1.0);
+}
+
 TEST(CorrelationTest, SpearmanWithTies) {
-  // scipy.stats.spearmanr([1,2,3,4,5], [5,6,7,8,7]) == 0.8207826816681233 (ranks of y: 1,2,3.5,5,3.5)
+  // scipy.stats.spearmanr([1,2,3,4,5], [5,6,7,8,7]) == 0.8207826816681233 (ranks of y:
+  // 1,2,3.5,5,3.5)
   std::vector<double> x = {1, 2, 3, 4, 5}, y = {5, 6, 7, 8, 7};
   EXPECT_NEAR(SpearmanCorrelation(x, y), 0.8207826816681233, 1e-15);
   // Monotone but non-linear: rho = 1 while Pearson's r < 1.

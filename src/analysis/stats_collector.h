@@ -15,8 +15,8 @@ struct StatColumn {
   std::string name;
   // True when the stat holds mostly strings (e.g. `lang`): more string values than numeric ones.
   bool is_string = false;
-  // One value per sample added: the scalar, or the mean of a list's numbers (an empty list -> 0, DJ's
-  // pool rule); NaN when the sample lacks the stat or has no number for it (null, a string).
+  // One value per sample added: the scalar, or the mean of a list's numbers (an empty list -> 0,
+  // DJ's pool rule); NaN when the sample lacks the stat or has no number for it (null, a string).
   std::vector<double> per_sample;
   // Every numeric value, lists flattened (as DJ's overall table does); NaN values are left out.
   std::vector<double> flattened;
@@ -26,8 +26,8 @@ struct StatColumn {
 
 class StatsCollector {
  public:
-  // Adds one sample's stats. Keys are columns in first-seen order; a key first seen now gets NaN for
-  // every earlier sample, and a column the sample lacks gets NaN for it.
+  // Adds one sample's stats. Keys are columns in first-seen order; a key first seen now gets NaN
+  // for every earlier sample, and a column the sample lacks gets NaN for it.
   void Add(const Stats& s);
   // Appends the samples of `later` after this collector's (merging per-worker collectors of
   // consecutive shards). `later` is left empty.

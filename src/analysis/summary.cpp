@@ -36,18 +36,39 @@ int GetPrecision(const std::vector<double>& pcts) {
   return std::max(1, prec);
 }
 
-// Sum with Neumaier compensation (finite inputs); plain sum when anything is infinite.
-double AccurateSum(const std::vector<double>& xs, const std::function<double(double)>& f) {
-  double sum = 0, comp = 0;
-  bool finite = true;
-  for (double x : xs) {
-    const double v = f(x);
-    if (!std::isfinite(v)) finite = false;
-    const double t = sum + v;
-    if (finite) comp += std::fabs(sum) >= std::fabs(v) ? (sum - t) + v : (v - t) + sum;
-    sum = t;
+// numpy's pairwise summation (pairwise_sum in loops_utils.h): blocks of at most 128 values summed
+// with 8 interleaved accumulators, larger ranges split in halves (multiples of 8).
+template <typename F>
+double PairwiseSum(const double* a, size_t n, const F& f) {
+  if (n < 8) {
+    double res = 0.;
+    for (size_t i = 0; i < n; ++i) res += f(a[i]);
+    return res;
   }
-  return finite ? sum + comp : sum;
+  if (n <= 128) {
+    double r[8];
+    for (size_t j = 0; j < 8; ++j) r[j] = f(a[j]);
+    size_t i = 8;
+    for (; i < n - (n % 8); i += 8)
+      for (size_t j = 0; j < 8; ++j) r[j] += f(a[i + j]);
+    double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    for (; i < n; ++i) res += f(a[i]);
+    return res;
+  }
+  size_t n2 = n / 2;
+  n2 -= n2 % 8;
+  return PairwiseSum(a, n2, f) + PairwiseSum(a + n2, n - n2, f);
+}
+
+// numpy's sum of a contiguous float64 array, bit for bit: the reduction runs over buffers of
+// 8192 values, each summed pairwise.
+template <typename F>
+double NumpySum(const std::vector<double>& xs, const F& f) {
+  constexpr size_t kBuffer = 8192;
+  double res = 0;
+  for (size_t i = 0; i < xs.size(); i += kBuffer)
+    res += PairwiseSum(xs.data() + i, std::min(kBuffer, xs.size() - i), f);
+  return res;
 }
 
 enum class Row { kCount, kUnique, kTop, kFreq, kMean, kStd, kMin, kPercentile, kMax };
@@ -74,7 +95,8 @@ std::vector<RowSpec> RowsFor(const std::vector<ColumnSummary>& summaries,
     rows.push_back({Row::kStd, 0, "std"});
     rows.push_back({Row::kMin, 0, "min"});
     const std::vector<std::string> labels = PercentileLabels(percentiles);
-    for (size_t i = 0; i < percentiles.size(); ++i) rows.push_back({Row::kPercentile, i, labels[i]});
+    for (size_t i = 0; i < percentiles.size(); ++i)
+      rows.push_back({Row::kPercentile, i, labels[i]});
     rows.push_back({Row::kMax, 0, "max"});
   }
   return rows;
@@ -87,22 +109,34 @@ std::string Cell(const ColumnSummary& s, const RowSpec& r,
   if (s.is_string) {
     const StringSummary& t = s.strings;
     switch (r.row) {
-      case Row::kCount: return integer(t.count);
-      case Row::kUnique: return integer(t.unique);
-      case Row::kTop: return t.count ? t.top : std::string();
-      case Row::kFreq: return t.count ? integer(t.freq) : std::string();
-      default: return std::string();
+      case Row::kCount:
+        return integer(t.count);
+      case Row::kUnique:
+        return integer(t.unique);
+      case Row::kTop:
+        return t.count ? t.top : std::string();
+      case Row::kFreq:
+        return t.count ? integer(t.freq) : std::string();
+      default:
+        return std::string();
     }
   }
   const NumericSummary& n = s.numeric;
   switch (r.row) {
-    case Row::kCount: return num(static_cast<double>(n.count));
-    case Row::kMean: return num(n.mean);
-    case Row::kStd: return num(n.std);
-    case Row::kMin: return num(n.min);
-    case Row::kPercentile: return num(n.percentiles[r.pct]);
-    case Row::kMax: return num(n.max);
-    default: return std::string();
+    case Row::kCount:
+      return num(static_cast<double>(n.count));
+    case Row::kMean:
+      return num(n.mean);
+    case Row::kStd:
+      return num(n.std);
+    case Row::kMin:
+      return num(n.min);
+    case Row::kPercentile:
+      return num(n.percentiles[r.pct]);
+    case Row::kMax:
+      return num(n.max);
+    default:
+      return std::string();
   }
 }
 
@@ -194,7 +228,8 @@ double QuantileSorted(const std::vector<double>& sorted, double p) {
   return r;
 }
 
-NumericSummary SummarizeNumbers(std::vector<double> values, const std::vector<double>& percentiles) {
+NumericSummary SummarizeNumbers(std::vector<double> values, const std::vector<double>& percentiles,
+                                std::vector<double>* sorted_out) {
   values.erase(std::remove_if(values.begin(), values.end(), [](double x) { return std::isnan(x); }),
                values.end());
   NumericSummary s;
@@ -202,15 +237,18 @@ NumericSummary SummarizeNumbers(std::vector<double> values, const std::vector<do
   if (values.empty()) {
     s.mean = s.std = s.min = s.max = kNaN;
     s.percentiles.assign(percentiles.size(), kNaN);
+    if (sorted_out != nullptr) sorted_out->clear();
     return s;
   }
+  // pandas' nanmean / nanvar (without bottleneck): sum / count, then the sum of (mean - x)^2 over
+  // count - 1, with numpy's summation, in sample order.
   const auto n = static_cast<double>(values.size());
-  s.mean = AccurateSum(values, [](double x) { return x; }) / n;
+  s.mean = NumpySum(values, [](double x) { return x; }) / n;
   if (values.size() < 2) {
     s.std = kNaN;
   } else {
     const double mean = s.mean;
-    const double ss = AccurateSum(values, [mean](double x) { return (x - mean) * (x - mean); });
+    const double ss = NumpySum(values, [mean](double x) { return (mean - x) * (mean - x); });
     s.std = std::sqrt(ss / (n - 1));
   }
   std::sort(values.begin(), values.end());
@@ -218,6 +256,7 @@ NumericSummary SummarizeNumbers(std::vector<double> values, const std::vector<do
   s.max = values.back();
   // pandas calls np.percentile(values, 100 * p), which divides by 100 again: keep that rounding.
   for (double p : percentiles) s.percentiles.push_back(QuantileSorted(values, (100 * p) / 100));
+  if (sorted_out != nullptr) *sorted_out = std::move(values);
   return s;
 }
 
@@ -260,14 +299,16 @@ StringSummary SummarizeStrings(const std::vector<std::string>& values) {
   return s;
 }
 
-ColumnSummary Summarize(const StatColumn& column, const std::vector<double>& percentiles) {
+ColumnSummary Summarize(const StatColumn& column, const std::vector<double>& percentiles,
+                        std::vector<double>* sorted_out) {
   ColumnSummary s;
   s.name = column.name;
   s.is_string = column.is_string;
   if (s.is_string) {
     s.strings = SummarizeStrings(column.strings);
+    if (sorted_out != nullptr) sorted_out->clear();
   } else {
-    s.numeric = SummarizeNumbers(column.flattened, percentiles);
+    s.numeric = SummarizeNumbers(column.flattened, percentiles, sorted_out);
   }
   return s;
 }

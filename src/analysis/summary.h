@@ -29,7 +29,7 @@ double QuantileSorted(const std::vector<double>& sorted, double p);
 struct NumericSummary {
   size_t count = 0;
   double mean = 0, std = 0, min = 0, max = 0;  // NaN when count == 0; std NaN when count < 2
-  std::vector<double> percentiles;              // one per requested percentile
+  std::vector<double> percentiles;             // one per requested percentile
 };
 
 struct StringSummary {
@@ -46,19 +46,23 @@ struct ColumnSummary {
   StringSummary strings;   // filled when is_string
 };
 
-// count, mean, sample std (ddof = 1), min, percentiles, max of the non-NaN values.
-NumericSummary SummarizeNumbers(std::vector<double> values, const std::vector<double>& percentiles);
+// count, mean, sample std (ddof = 1), min, percentiles, max of the non-NaN values. When sorted_out
+// is not null it receives those values sorted ascending (saves the charts another sort).
+NumericSummary SummarizeNumbers(std::vector<double> values, const std::vector<double>& percentiles,
+                                std::vector<double>* sorted_out = nullptr);
 StringSummary SummarizeStrings(const std::vector<std::string>& values);
 // The k most frequent values with their counts, most frequent first, ties in first-seen order.
 std::vector<std::pair<std::string, size_t>> TopStrings(const std::vector<std::string>& values,
                                                        size_t k);
 // A column's summary over its flattened values (numbers or strings). `percentiles` normalized.
-ColumnSummary Summarize(const StatColumn& column, const std::vector<double>& percentiles);
+// sorted_out: as for SummarizeNumbers (left empty for a string column).
+ColumnSummary Summarize(const StatColumn& column, const std::vector<double>& percentiles,
+                        std::vector<double>* sorted_out = nullptr);
 
 // The overall table as text: rows are describe's statistics, columns the stats. With numeric stats
-// only the rows are count, mean, std, min, <percentiles>, max; with string stats only count, unique,
-// top, freq; with both, pandas' describe(include='all') order: count, unique, top, freq, mean, std,
-// min, <percentiles>, max, cells that do not apply left empty.
+// only the rows are count, mean, std, min, <percentiles>, max; with string stats only count,
+// unique, top, freq; with both, pandas' describe(include='all') order: count, unique, top, freq,
+// mean, std, min, <percentiles>, max, cells that do not apply left empty.
 //   CSV like pandas' to_csv: numbers as Python floats ("100.0", "0.25"), string counts as integers.
 //   Markdown: a pipe table, numbers as HumanNumber (at most 4 decimals / 4 significant digits).
 std::string OverallCsv(const std::vector<ColumnSummary>& summaries,

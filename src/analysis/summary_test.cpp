@@ -48,6 +48,17 @@ TEST(SummaryTest, DescribeNumbers) {
   EXPECT_DOUBLE_EQ(s.percentiles[2], 8.8);
 }
 
+TEST(SummaryTest, MeanAndStdBitExactLikePandas) {
+  // numpy's pairwise summation, not a naive (9.70867853474831) or exact (9.708678534748302) sum:
+  // v = [(i * 2 % 97) / 7.0 + 1e3 / i for i in range(1, 3001)]; pandas (without bottleneck)
+  // gives Series(v).mean() == 9.7086785347483 and Series(v).std() == 23.3285367442699.
+  std::vector<double> v;
+  for (int i = 1; i <= 3000; ++i) v.push_back((i * 2 % 97) / 7.0 + 1e3 / i);
+  NumericSummary s = SummarizeNumbers(v, kQuartiles);
+  EXPECT_EQ(PyFloatRepr(s.mean), "9.7086785347483");
+  EXPECT_EQ(PyFloatRepr(s.std), "23.3285367442699");
+}
+
 TEST(SummaryTest, SampleStdUsesDdofOne) {
   // Population variance of {2,4,4,4,5,5,7,9} is 4; the sample variance is 32/7.
   NumericSummary s = SummarizeNumbers({2, 4, 4, 4, 5, 5, 7, 9}, kQuartiles);
@@ -83,7 +94,8 @@ TEST(SummaryTest, PercentileLabelsLikePandas) {
   using V = std::vector<std::string>;
   EXPECT_EQ(PercentileLabels({0.25, 0.5, 0.75}), V({"25%", "50%", "75%"}));
   EXPECT_EQ(PercentileLabels({0.025, 0.5, 0.975}), V({"2.5%", "50%", "97.5%"}));
-  EXPECT_EQ(PercentileLabels({0.001, 0.25, 0.5, 0.75, 0.999}), V({"0.1%", "25%", "50%", "75%", "99.9%"}));
+  EXPECT_EQ(PercentileLabels({0.001, 0.25, 0.5, 0.75, 0.999}),
+            V({"0.1%", "25%", "50%", "75%", "99.9%"}));
   EXPECT_EQ(PercentileLabels({1.0 / 3, 0.5, 2.0 / 3}), V({"33.3%", "50%", "66.7%"}));
   EXPECT_EQ(PercentileLabels({0, 0.5, 1}), V({"0%", "50%", "100%"}));
   // 0.29 * 100 == 28.999999999999996: pandas 2.x rounds first, so "29%".

@@ -38,7 +38,7 @@ std::vector<double> FiniteSorted(const std::vector<double>& values, size_t* drop
   for (double x : values)
     if (std::isfinite(x)) v.push_back(x);
   *dropped = values.size() - v.size();
-  std::sort(v.begin(), v.end());
+  if (!std::is_sorted(v.begin(), v.end())) std::sort(v.begin(), v.end());
   return v;
 }
 
@@ -60,8 +60,8 @@ HistogramBins BinsOfSorted(const std::vector<double>& v, size_t max_bins) {
     const double fd_width = 2 * iqr / std::cbrt(n);
     if (fd_width > 0) {
       const double fd = std::ceil((b.hi - b.lo) / fd_width);
-      if (fd > static_cast<double>(bins)) bins = fd >= static_cast<double>(max_bins) ? max_bins
-                                                                                   : static_cast<size_t>(fd);
+      if (fd > static_cast<double>(bins))
+        bins = fd >= static_cast<double>(max_bins) ? max_bins : static_cast<size_t>(fd);
     }
     bins = std::min(bins, max_bins);
     // Integer data: bins of a whole number of integers centred on them, so none gets more
@@ -88,13 +88,14 @@ HistogramBins BinsOfSorted(const std::vector<double>& v, size_t max_bins) {
 
 // Ticks inside [lo, hi] whose labels do not collide at the given pixel spacing.
 // Integer data gets integer ticks only.
-std::vector<double> XTicksInside(double lo, double hi, const Scale& sx, double font, bool integers) {
+std::vector<double> XTicksInside(double lo, double hi, const Scale& sx, double font,
+                                 bool integers) {
   std::vector<double> ticks;
   for (int target = 8; target >= 2; --target) {
     ticks.clear();
     const double eps = (hi - lo) * 1e-9;
-    std::vector<double> nice = integers ? NiceTicks(std::ceil(lo), std::floor(hi), target)
-                                        : NiceTicks(lo, hi, target);
+    std::vector<double> nice =
+        integers ? NiceTicks(std::ceil(lo), std::floor(hi), target) : NiceTicks(lo, hi, target);
     if (integers && nice.size() > 1 && nice[1] - nice[0] < 1) {
       nice.clear();
       for (double t = std::ceil(lo); t <= hi; ++t) nice.push_back(t);
@@ -212,16 +213,20 @@ std::string HistogramSvg(std::string_view title, const std::vector<double>& valu
 
   // The legend goes in the upper corner (right or left) with the lower bars under it; the count
   // axis gets headroom when those bars would still reach it.
-  const double approx_plot_w = W - 28 - 34 - 10 -
-                               MaxLabelWidth(svg::TickLabels(NiceTicks(0, static_cast<double>(max_count), 6)), 11);
+  const double approx_plot_w =
+      W - 28 - 34 - 10 -
+      MaxLabelWidth(svg::TickLabels(NiceTicks(0, static_cast<double>(max_count), 6)), 11);
   const double legend_frac = std::min(1.0, (legend_w + 12) / approx_plot_w);
-  const auto span = std::min(nb, static_cast<size_t>(std::ceil(legend_frac * static_cast<double>(nb))));
-  const size_t right_max = *std::max_element(bins.counts.end() - static_cast<std::ptrdiff_t>(span), bins.counts.end());
-  const size_t left_max = *std::max_element(bins.counts.begin(), bins.counts.begin() + static_cast<std::ptrdiff_t>(span));
+  const auto span =
+      std::min(nb, static_cast<size_t>(std::ceil(legend_frac * static_cast<double>(nb))));
+  const size_t right_max =
+      *std::max_element(bins.counts.end() - static_cast<std::ptrdiff_t>(span), bins.counts.end());
+  const size_t left_max = *std::max_element(
+      bins.counts.begin(), bins.counts.begin() + static_cast<std::ptrdiff_t>(span));
   const bool legend_left = left_max < right_max;
   const double under = static_cast<double>(legend_left ? left_max : right_max);
   const double plot_h = bottom - top, free_h = plot_h - legend_h - 12;
-  const double y_needed = std::max(static_cast<double>(max_count), under * plot_h / free_h);
+  const double y_needed = std::max(static_cast<double>(max_count) * 1.04, under * plot_h / free_h);
   const std::vector<double> yticks = NiceTicks(0, y_needed, 6);
   const double ylabel_w = MaxLabelWidth(svg::TickLabels(yticks), 11);
   const double left = 34 + ylabel_w + 10;
@@ -235,8 +240,8 @@ std::string HistogramSvg(std::string_view title, const std::vector<double>& valu
   }
   const Scale sy{0, yticks.back(), bottom, top};
 
-  std::string subtitle = Grouped(v.size()) + " values, " + std::to_string(nb) +
-                         (nb == 1 ? " bin" : " bins");
+  std::string subtitle =
+      Grouped(v.size()) + " values, " + std::to_string(nb) + (nb == 1 ? " bin" : " bins");
   if (dropped) subtitle += ", " + Grouped(dropped) + " non-finite left out";
   Doc doc(W, H);
   doc.Title(title, subtitle);
@@ -316,9 +321,9 @@ std::string BoxPlotSvg(std::string_view title, const std::vector<double>& values
     std::vector<double> kept;
     kept.reserve(max_outliers);
     for (size_t k = 0; k < max_outliers; ++k)
-      kept.push_back(outliers[static_cast<size_t>(std::llround(static_cast<double>(k) *
-                                                               static_cast<double>(n_out - 1) /
-                                                               static_cast<double>(max_outliers - 1)))]);
+      kept.push_back(outliers[static_cast<size_t>(
+          std::llround(static_cast<double>(k) * static_cast<double>(n_out - 1) /
+                       static_cast<double>(max_outliers - 1)))]);
     outliers = std::move(kept);
   }
   double sum = 0;
@@ -344,11 +349,13 @@ std::string BoxPlotSvg(std::string_view title, const std::vector<double>& values
       {sy(q1), "Q1 " + HumanNumber(q1), "#333333"},
       {sy(v.front()), "min " + HumanNumber(v.front()), "#333333"},
   };
-  std::stable_sort(notes.begin(), notes.end(), [](const Note& a, const Note& b) { return a.y < b.y; });
+  std::stable_sort(notes.begin(), notes.end(),
+                   [](const Note& a, const Note& b) { return a.y < b.y; });
   double notes_w = 0;
   for (const Note& n : notes) notes_w = std::max(notes_w, TextWidth(n.text, 11));
   const double note_x = cx + box_w / 2 + 56;
-  const double W = std::max(note_x + notes_w + 20, std::min(680.0, TextWidth(title, 16) * 1.1 + 30));
+  const double W =
+      std::max(note_x + notes_w + 20, std::min(680.0, TextWidth(title, 16) * 1.1 + 30));
 
   std::string subtitle = Grouped(v.size()) + " values, " + Grouped(n_out) + " outliers";
   if (outliers.size() < n_out) subtitle += " (" + Grouped(outliers.size()) + " drawn)";
@@ -373,7 +380,8 @@ std::string BoxPlotSvg(std::string_view title, const std::vector<double>& values
   for (size_t i = 0; i < outliers.size(); ++i) {
     const uint32_t h = static_cast<uint32_t>(i) * 2654435761u;
     const double jitter = (static_cast<double>(h % 1000) / 1000.0 - 0.5) * box_w * 0.5;
-    points += "<circle cx=\"" + Num(cx + jitter) + "\" cy=\"" + Num(sy(outliers[i])) + "\" r=\"2.2\"/>\n";
+    points +=
+        "<circle cx=\"" + Num(cx + jitter) + "\" cy=\"" + Num(sy(outliers[i])) + "\" r=\"2.2\"/>\n";
   }
   doc.Raw(points + "</g>\n");
   // Mean diamond.
@@ -401,18 +409,19 @@ std::string CorrelationHeatmapSvg(const CorrelationMatrix& matrix) {
   std::string title = CorrelationMethodName(matrix.method);
   title[0] = static_cast<char>(title[0] - 'a' + 'A');
   title += " correlation";
-  std::vector<std::string> labels;
-  for (const std::string& name : matrix.names) labels.push_back(Ellipsize(name, 28));
-  const double font = 12;
-  const double label_w = MaxLabelWidth(labels, font);
   const double cell = std::clamp(std::floor(520.0 / std::max<size_t>(k, 1)), 18.0, 64.0);
+  const double font =
+      std::clamp(std::floor(cell * 0.6), 9.0, 12.0);  // rotated labels must not touch
+  std::vector<std::string> labels;
+  for (const std::string& name : matrix.names) labels.push_back(svg::FitText(name, 190, font));
+  const double label_w = MaxLabelWidth(labels, font);
   const double grid = cell * static_cast<double>(k);
   const double diag = label_w * 0.7072;
   const double left = std::max(label_w + 14, diag - cell / 2 + 8) + 10;
   const double top = 58;
   const double bar_x = left + grid + 26;
   double W = bar_x + 16 + 46;
-  W = std::max(W, TextWidth(title, 16) + 40);
+  W = std::max({W, TextWidth(title, 16) * 1.1 + 40, 360.0});
   const double H = top + grid + diag + 26;
   Doc doc(W, H);
   doc.Title(title, Grouped(k) + " stats, pairwise-complete samples");
@@ -425,7 +434,8 @@ std::string CorrelationHeatmapSvg(const CorrelationMatrix& matrix) {
   for (size_t i = 0; i < k; ++i) {
     for (size_t j = 0; j < k; ++j) {
       const double r = matrix.at(i, j);
-      const double x = left + cell * static_cast<double>(j), y = top + cell * static_cast<double>(i);
+      const double x = left + cell * static_cast<double>(j),
+                   y = top + cell * static_cast<double>(i);
       const std::string tip = matrix.names[i] + " \u00d7 " + matrix.names[j] + ": " +
                               (std::isnan(r) ? std::string("NaN") : PyFloatRepr(r));
       doc.Rect(x, y, cell, cell, CorrColor(r), "stroke=\"#ffffff\" stroke-width=\"1\"", tip);
@@ -446,15 +456,18 @@ std::string CorrelationHeatmapSvg(const CorrelationMatrix& matrix) {
     doc.Text(left - 8, cy + font * 0.35, labels[i], font, "end", "fill=\"#222222\"");
     const double cx = left + cell * (static_cast<double>(i) + 0.5), ly = top + grid + 10;
     doc.Text(cx, ly, labels[i], font, "end",
-             "fill=\"#222222\" dominant-baseline=\"central\" transform=\"rotate(-45 " + Num(cx) + " " +
-                 Num(ly) + ")\"");
+             "fill=\"#222222\" dominant-baseline=\"central\" transform=\"rotate(-45 " + Num(cx) +
+                 " " + Num(ly) + ")\"");
   }
   // Colour bar: +1 (green) at the top, -1 (red) at the bottom.
   doc.Raw(
       "<defs><linearGradient id=\"corr-scale\" x1=\"0\" y1=\"0\" x2=\"0\" y2=\"1\">"
-      "<stop offset=\"0\" stop-color=\"" + CorrColor(1) + "\"/>"
+      "<stop offset=\"0\" stop-color=\"" +
+      CorrColor(1) +
+      "\"/>"
       "<stop offset=\"0.5\" stop-color=\"#ffffff\"/>"
-      "<stop offset=\"1\" stop-color=\"" + CorrColor(-1) + "\"/></linearGradient></defs>\n");
+      "<stop offset=\"1\" stop-color=\"" +
+      CorrColor(-1) + "\"/></linearGradient></defs>\n");
   doc.Rect(bar_x, top, 16, grid, "url(#corr-scale)", "stroke=\"#999999\" stroke-width=\"0.8\"");
   const int steps = grid >= 120 ? 4 : 2;
   for (int s = 0; s <= steps; ++s) {
@@ -473,7 +486,8 @@ std::string TopValuesBarSvg(std::string_view title,
                             size_t unique) {
   const double font = 12, row_h = 24, top_y = 62;
   std::vector<std::string> labels;
-  for (const auto& [value, count] : top) labels.push_back(Ellipsize(value.empty() ? "(empty)" : value, 32));
+  for (const auto& [value, count] : top)
+    labels.push_back(svg::FitText(value.empty() ? "(empty)" : value, 240, font));
   std::vector<std::string> counts;
   for (const auto& [value, count] : top) {
     char pct[32];

@@ -17,21 +17,21 @@ namespace juicer {
 std::vector<double> NiceTicks(double lo, double hi, int target);
 
 struct HistogramBins {
-  double lo = 0, hi = 0;       // edges: lo + (hi - lo) * i / counts.size()
-  std::vector<size_t> counts;  // the last bin includes hi, like numpy.histogram
+  double lo = 0, hi = 0;        // edges: lo + (hi - lo) * i / counts.size()
+  std::vector<size_t> counts;   // the last bin includes hi, like numpy.histogram
   size_t integers_per_bin = 0;  // integer data: each bin holds this many integers (centred); else 0
 };
 // Bins of the finite values, their number like numpy's bins="auto" (the larger of the
-// Freedman-Diaconis and Sturges counts), at most max_bins. All values equal -> one bin [v-0.5, v+0.5].
-// Integer data gets bins of a whole number of integers, edges halfway between integers.
+// Freedman-Diaconis and Sturges counts), at most max_bins. All values equal -> one bin [v-0.5,
+// v+0.5]. Integer data gets bins of a whole number of integers, edges halfway between integers.
 HistogramBins ComputeHistogramBins(const std::vector<double>& values, size_t max_bins = 100);
 
 // Histogram of the values (non-finite ones are left out and counted in the subtitle).
 std::string HistogramSvg(std::string_view title, const std::vector<double>& values);
 
 // Vertical box plot: box from Q1 to Q3 with the median, whiskers to the furthest values within
-// 1.5 IQR, the mean as a diamond, outliers as points (at most max_outliers drawn, evenly subsampled,
-// the extremes always kept).
+// 1.5 IQR, the mean as a diamond, outliers as points (at most max_outliers drawn, evenly
+// subsampled, the extremes always kept).
 std::string BoxPlotSvg(std::string_view title, const std::vector<double>& values,
                        size_t max_outliers = 2000);
 

@@ -83,12 +83,14 @@ std::vector<std::string> TickLabels(const std::vector<double>& ticks) {
 }
 
 Doc::Doc(double width, double height) : width_(width), height_(height) {
-  out_ = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" +
-         Num(width) + "\" height=\"" + Num(height) + "\" viewBox=\"0 0 " + Num(width) + " " +
-         Num(height) +
-         "\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n"
-         "<rect x=\"0\" y=\"0\" width=\"" +
-         Num(width) + "\" height=\"" + Num(height) + "\" fill=\"#ffffff\"/>\n";
+  out_ =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" "
+      "width=\"" +
+      Num(width) + "\" height=\"" + Num(height) + "\" viewBox=\"0 0 " + Num(width) + " " +
+      Num(height) +
+      "\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n"
+      "<rect x=\"0\" y=\"0\" width=\"" +
+      Num(width) + "\" height=\"" + Num(height) + "\" fill=\"#ffffff\"/>\n";
 }
 
 void Doc::Text(double x, double y, std::string_view text, double size, std::string_view anchor,
@@ -99,8 +101,8 @@ void Doc::Text(double x, double y, std::string_view text, double size, std::stri
   out_ += ">" + XmlEscape(text) + "</text>\n";
 }
 
-void Doc::Rect(double x, double y, double w, double h, std::string_view fill, std::string_view attrs,
-               std::string_view tooltip) {
+void Doc::Rect(double x, double y, double w, double h, std::string_view fill,
+               std::string_view attrs, std::string_view tooltip) {
   out_ += "<rect x=\"" + Num(x) + "\" y=\"" + Num(y) + "\" width=\"" + Num(std::max(0.0, w)) +
           "\" height=\"" + Num(std::max(0.0, h)) + "\" fill=\"" + std::string(fill) + "\"";
   if (!attrs.empty()) out_ += " " + std::string(attrs);

@@ -35,8 +35,8 @@ class Doc {
  public:
   Doc(double width, double height);
   // Text is escaped here; `attrs` is raw attribute text (e.g. `font-weight="bold"`).
-  void Text(double x, double y, std::string_view text, double size, std::string_view anchor = "start",
-            std::string_view attrs = "");
+  void Text(double x, double y, std::string_view text, double size,
+            std::string_view anchor = "start", std::string_view attrs = "");
   void Rect(double x, double y, double w, double h, std::string_view fill,
             std::string_view attrs = "", std::string_view tooltip = "");
   void Line(double x1, double y1, double x2, double y2, std::string_view stroke, double width = 1,

@@ -178,11 +178,21 @@ std::string XmlEscape(std::string_view s) {
   while (i < s.size()) {
     const char32_t cp = NextCodePoint(s, &i);
     switch (cp) {
-      case '&': out.append("&amp;"); break;
-      case '<': out.append("&lt;"); break;
-      case '>': out.append("&gt;"); break;
-      case '"': out.append("&quot;"); break;
-      case '\'': out.append("&#39;"); break;
+      case '&':
+        out.append("&amp;");
+        break;
+      case '<':
+        out.append("&lt;");
+        break;
+      case '>':
+        out.append("&gt;");
+        break;
+      case '"':
+        out.append("&quot;");
+        break;
+      case '\'':
+        out.append("&#39;");
+        break;
       default:
         if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') break;  // not allowed in XML 1.0
         if (cp == 0xFFFE || cp == 0xFFFF) break;
@@ -218,6 +228,5 @@ double TextWidthUnits(std::string_view s) {
   }
   return w;
 }
-
 
 }  // namespace juicer

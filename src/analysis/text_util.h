@@ -1,11 +1,11 @@
-// Small text helpers shared by the analysis writers: number formats, CSV / XML escaping, atomic files.
+// Small text helpers shared by the analysis writers: number formats, CSV / XML escaping, atomic
+// files.
 #pragma once
-
-#include "core/dataset_writer.h"  // WriteFileAtomic
 
 #include <string>
 #include <string_view>
 
+#include "core/dataset_writer.h"  // WriteFileAtomic
 #include "core/status.h"
 
 namespace juicer {
@@ -34,6 +34,5 @@ std::string Ellipsize(std::string_view s, size_t max_chars);
 
 // Display width of s in units of one average Latin character (East Asian wide characters count 2).
 double TextWidthUnits(std::string_view s);
-
 
 }  // namespace juicer

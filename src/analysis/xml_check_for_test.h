@@ -15,7 +15,8 @@ inline std::string CheckXml(std::string_view s) {
     const size_t semi = s.find(';', amp);
     if (semi == std::string_view::npos || semi - amp > 10) return false;
     std::string_view name = s.substr(amp + 1, semi - amp - 1);
-    if (name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos") return true;
+    if (name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos")
+      return true;
     if (name.size() >= 2 && name[0] == '#') {
       for (size_t i = 1; i < name.size(); ++i)
         if (!std::isdigit(static_cast<unsigned char>(name[i]))) return false;

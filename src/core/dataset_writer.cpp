@@ -38,7 +38,8 @@ Result<std::unique_ptr<DatasetWriter>> DatasetWriter::Create(const std::string& 
   if (resume != nullptr) {
     w->pos_ = *resume;
     // shards after the checkpointed one belong to the interrupted run: drop them
-    for (uint32_t i = resume->shard + 1; fs::exists(w->TempName(i)); ++i) fs::remove(w->TempName(i), ec);
+    if (shard_size > 0)
+      for (uint32_t i = resume->shard + 1; fs::exists(w->TempName(i)); ++i) fs::remove(w->TempName(i), ec);
   }
   JUICER_RETURN_IF_ERROR(w->OpenShard(w->pos_.shard, resume));
   return w;

@@ -37,7 +37,7 @@ process:
   EXPECT_EQ(r->work_dir, "out");
   ASSERT_EQ(r->process.size(), 3u);
   EXPECT_EQ(r->process[0].name, "text_length_filter");
-  EXPECT_EQ(r->process[0].line, 13);
+  EXPECT_EQ(r->process[0].line, 12);
   auto ops = BuildRecipeOps(*r);
   ASSERT_TRUE(ops.ok()) << ops.status().message();
   EXPECT_EQ((*ops)[0]->text_key(), "content");  // recipe text_keys flow into ops

@@ -98,6 +98,7 @@ class Run {
   std::chrono::steady_clock::time_point last_ckpt_;
   uint64_t batches_committed_ = 0;
   long kill_after_ = -1;
+  double ckpt_interval_s_ = 1.0;  // JUICER_CHECKPOINT_INTERVAL_S
   RunSummary sum_;
   bool any_filter_ = false;
 };
@@ -164,6 +165,7 @@ Status Run::Setup() {
   fs::create_directories(tmp_dir_, ec);
   if (ec) return Status::IOError("cannot create " + tmp_dir_ + ": " + ec.message());
   if (const char* k = std::getenv("JUICER_DEBUG_KILL_AFTER_BATCHES")) kill_after_ = std::atol(k);
+  if (const char* c = std::getenv("JUICER_CHECKPOINT_INTERVAL_S")) ckpt_interval_s_ = std::atof(c);
   last_ckpt_ = std::chrono::steady_clock::now();
   return Status::OK();
 }
@@ -171,7 +173,7 @@ Status Run::Setup() {
 Status Run::MaybeCheckpoint(bool force) {
   if (ckpt_path_.empty()) return Status::OK();
   auto now = std::chrono::steady_clock::now();
-  if (!force && std::chrono::duration<double>(now - last_ckpt_).count() < 1.0) return Status::OK();
+  if (!force && std::chrono::duration<double>(now - last_ckpt_).count() < ckpt_interval_s_) return Status::OK();
   last_ckpt_ = now;
   JUICER_ASSIGN_OR_RETURN(st_.out, out_->Checkpoint());
   if (stats_) {

@@ -77,6 +77,7 @@ struct FlagTable {
     for (char ch : ascii_special) f[static_cast<unsigned char>(ch)] |= kSpecial;
     for (char32_t c : kOtherSpecial) f[c] |= kSpecial;
     for (char32_t c : kNewerEmoji) f[c] |= kSpecial;
+    for (char c : {' ', '\n', '\t'}) f[static_cast<unsigned char>(c)] |= kWordSep;
   }
 };
 

@@ -19,6 +19,7 @@ enum CharFlag : uint8_t {
   kDecimal = 1u << 3,     // Python str.isdecimal(): category Nd (also the `regex` module's \d)
   kSpecial = 1u << 4,     // Data-Juicer's SPECIAL_CHARACTERS set (see char_tables.cpp)
   kWhiteSpace = 1u << 5,  // Unicode White_Space property (the `regex` module's \s)
+  kWordSep = 1u << 6,     // ' ', '\n', '\t': DJ's split_on_whitespace(new_line=True, tab=True)
 };
 
 inline constexpr char32_t kMaxCodePoint = 0x10FFFF;

@@ -5,73 +5,9 @@
 #include <string>
 #include <utility>
 
-#include "ops/text/char_tables.h"
+#include "ops/text/text_stats.h"
 
 namespace juicer {
-
-namespace text {
-
-int64_t TextLength(std::string_view text) { return static_cast<int64_t>(CountCodePoints(text)); }
-
-int64_t WordCount(std::string_view text) {
-  // A word survives DJ's strip-then-drop-empty refinement exactly when it holds at least one
-  // code point outside SPECIAL_CHARACTERS, so no word needs to be materialised: count the
-  // separator-delimited runs that contain such a code point. The separators are ASCII, and
-  // UTF-8 never puts ASCII bytes inside a multi-byte sequence, so scanning bytes is safe.
-  const uint8_t* flags = CharFlagTable();
-  const char* p = text.data();
-  const char* const end = p + text.size();
-  int64_t words = 0;
-  bool has_content = false;
-  while (p < end) {
-    const auto b = static_cast<unsigned char>(*p);
-    if (b < 0x80) {
-      ++p;
-      if (b == ' ' || b == '\n' || b == '\t') {
-        words += has_content ? 1 : 0;
-        has_content = false;
-      } else {
-        has_content |= (flags[b] & kSpecial) == 0;
-      }
-      continue;
-    }
-    const char32_t c = DecodeUtf8(p, end);
-    has_content |= (flags[c] & kSpecial) == 0;
-  }
-  return words + (has_content ? 1 : 0);
-}
-
-namespace {
-
-// Fraction of code points carrying `flag`; 0.0 for empty text (DJ's convention).
-double FlagRatio(std::string_view text, uint8_t flag) {
-  if (text.empty()) return 0.0;
-  const uint8_t* flags = CharFlagTable();
-  const char* p = text.data();
-  const char* const end = p + text.size();
-  uint64_t total = 0;
-  uint64_t hits = 0;
-  while (p < end) {
-    const auto b = static_cast<unsigned char>(*p);
-    ++total;
-    if (b < 0x80) {
-      hits += (flags[b] & flag) != 0;
-      ++p;
-      continue;
-    }
-    const char32_t c = DecodeUtf8(p, end);
-    hits += (flags[c] & flag) != 0;
-  }
-  // Both counts are far below 2^53, so this is Python's correctly rounded int / int.
-  return static_cast<double>(hits) / static_cast<double>(total);
-}
-
-}  // namespace
-
-double AlnumRatio(std::string_view text) { return FlagRatio(text, kAlnum); }
-double SpecialCharRatio(std::string_view text) { return FlagRatio(text, kSpecial); }
-
-}  // namespace text
 
 namespace {
 

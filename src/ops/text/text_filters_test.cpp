@@ -3,8 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <random>
 #include <string>
 #include <vector>
+
+#include "ops/text/char_tables.h"
+#include "ops/text/text_stats.h"
 
 #include "ops/op_test_util.h"
 
@@ -78,6 +82,62 @@ TEST(TextStats, VeryLongText) {
   EXPECT_EQ(text::WordCount(text), 200000);
   EXPECT_EQ(text::AlnumRatio(text), 6.0 / 9.0);
   EXPECT_EQ(text::SpecialCharRatio(text), 3.0 / 9.0);
+}
+
+// Straightforward per-code-point versions of the stats (DJ's definitions over the flag table),
+// to check the block-at-a-time fast paths against.
+struct NaiveStats {
+  int64_t len = 0, words = 0;
+  double alnum = 0, special = 0;
+};
+
+NaiveStats Naive(const std::string& s) {
+  NaiveStats r;
+  int64_t alnum = 0, special = 0;
+  bool in_word = false, content = false;
+  for (const char* p = s.data(); p < s.data() + s.size();) {
+    const char32_t c = text::DecodeUtf8(p, s.data() + s.size());
+    ++r.len;
+    alnum += text::IsPyAlnum(c);
+    special += text::IsSpecialChar(c);
+    if (c == ' ' || c == '\n' || c == '\t') {
+      r.words += (in_word && content) ? 1 : 0;
+      in_word = content = false;
+    } else {
+      in_word = true;
+      content = content || !text::IsSpecialChar(c);
+    }
+  }
+  r.words += (in_word && content) ? 1 : 0;
+  r.alnum = r.len ? static_cast<double>(alnum) / static_cast<double>(r.len) : 0.0;
+  r.special = r.len ? static_cast<double>(special) / static_cast<double>(r.len) : 0.0;
+  return r;
+}
+
+TEST(TextStats, FastPathsMatchNaiveDefinitions) {
+  std::mt19937 rng(12345);
+  // Every ASCII byte, plus some non-ASCII characters, in runs that make words of all shapes.
+  std::vector<std::string> pool;
+  for (int c = 1; c < 0x80; ++c) pool.emplace_back(1, static_cast<char>(c));
+  for (const char* s : {" ", " ", "\n", "\t", "a", "Z", "7", ".", "é", "中", "😊", "\u3000", "\u00bd", "\u2019"})
+    pool.emplace_back(s);
+  for (int round = 0; round < 400; ++round) {
+    std::string s;
+    const size_t len = rng() % 300;
+    const bool ascii_only = round % 2 == 0;
+    for (size_t i = 0; i < len; ++i) {
+      const std::string& piece = pool[rng() % pool.size()];
+      if (ascii_only && static_cast<unsigned char>(piece[0]) >= 0x80) continue;
+      // Long letter / separator runs too, so whole 64-byte blocks have few boundaries.
+      const int repeat = rng() % 8 == 0 ? static_cast<int>(rng() % 70) : 1;
+      for (int k = 0; k < repeat; ++k) s += piece;
+    }
+    const NaiveStats want = Naive(s);
+    ASSERT_EQ(text::TextLength(s), want.len) << s;
+    ASSERT_EQ(text::WordCount(s), want.words) << s;
+    ASSERT_EQ(text::AlnumRatio(s), want.alnum) << s;
+    ASSERT_EQ(text::SpecialCharRatio(s), want.special) << s;
+  }
 }
 
 TEST(TextStats, TruncatedUtf8DoesNotCrash) {
