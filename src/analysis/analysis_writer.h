@@ -5,8 +5,8 @@
 //   correlation_<method>.csv / .svg  per requested method, when there are >= 2 numeric stats
 //   index.html                       the overall table and every picture, for a browser
 // Stat names become file names with characters other than [A-Za-z0-9._-] replaced by '_' (and a
-// "-2", "-3" ... suffix when two names collide). Every file is written atomically (name.tmp, then
-// renamed).
+// "-2", "-3" ... suffix when two names collide). Every file is written atomically (core's
+// WriteFileAtomic: a temporary file beside it, then renamed over it).
 #pragma once
 
 #include <cstddef>

@@ -72,6 +72,7 @@ void Sample::SetRaw(std::string_view key, std::string raw, JsonType type) {
     f->key.assign(key);
   }
   f->raw = std::move(raw);
+  f->borrowed = {};
   f->type = type;
   f->has_decoded = false;
   f->decoded.clear();
@@ -98,7 +99,7 @@ void Sample::AppendJson(std::string* out, bool keep_stats, bool keep_hashes) con
     first = false;
     AppendJsonString(f.key, out);
     out->push_back(':');
-    out->append(f.raw);
+    out->append(f.RawText());
   }
   if (keep_stats && !stats_.empty()) {
     if (!first) out->push_back(',');

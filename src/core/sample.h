@@ -39,7 +39,11 @@ class Sample {
  public:
   struct Field {
     std::string key;       // decoded key
-    std::string raw;       // raw JSON text of the value, exactly as read (or as written by an op)
+    // Raw JSON text of the value, exactly as read or as written by an op: `raw` when the field owns
+    // it, else `borrowed` (a view into the reader's batch buffer, valid while the batch is processed).
+    std::string raw;
+    std::string_view borrowed;
+    std::string_view RawText() const { return raw.empty() ? borrowed : std::string_view(raw); }
     JsonType type = JsonType::kNull;
     bool has_decoded = false;     // for kString fields that were decoded
     std::string decoded;          // decoded string value

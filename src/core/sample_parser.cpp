@@ -144,7 +144,7 @@ Status SampleParser::Parse(const char* data, size_t len, size_t capacity, Sample
       raw = TrimRight(ov.raw_json_token());
     }
     if (err) return Status::DataError("invalid JSON in field '" + f.key + "': " + error_message(err));
-    f.raw.assign(raw);
+    f.borrowed = raw;  // the batch buffer outlives the sample
     if (f.type == JsonType::kString) {
       std::string_view sv;
       if (kv.value.get_string().get(sv)) {

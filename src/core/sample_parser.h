@@ -22,6 +22,7 @@ class SampleParser {
   SampleParser& operator=(const SampleParser&) = delete;
 
   // `data` must have at least JsonPadding() readable bytes after data+len (capacity >= len + padding).
+  // Fields borrow their raw text from `data`: it must outlive `out` (or the fields be copied).
   // Errors are DataError without position (the caller adds file:line).
   Status Parse(const char* data, size_t len, size_t capacity, Sample* out);
 

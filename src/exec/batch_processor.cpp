@@ -180,6 +180,8 @@ void BatchProcessor::Process(const RecordBatch& batch, const std::vector<std::st
     r->counters[seg_.barrier_index].seconds += Since(t0);
   }
   Serialize(cur_, r);
+  cur_.clear();  // samples borrow from the batch buffer: do not keep them past this call
+  next_.clear();
 }
 
 void BatchProcessor::Serialize(const std::vector<Sample>& samples, BatchResult* r) {

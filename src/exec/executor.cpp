@@ -16,6 +16,7 @@
 
 #include "analysis/analysis_writer.h"
 #include "analysis/stats_collector.h"
+#include "analysis/summary.h"
 #include "core/dataset_writer.h"
 #include "core/json_text.h"
 #include "exec/batch_processor.h"
@@ -516,7 +517,7 @@ Result<RunSummary> Run::Go() {
   JUICER_RETURN_IF_ERROR(WriteTraces());
   if (mode_ == RunMode::kAnalyze) {
     AnalysisOptions ao;
-    ao.percentiles = r_.percentiles;
+    ao.percentiles = WithQuartiles(r_.percentiles);  // DJ merges its default quartiles in
     ao.pearson = false;
     for (const auto& m : r_.correlation_methods) {
       if (m == "pearson") ao.pearson = true;

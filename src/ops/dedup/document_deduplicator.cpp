@@ -169,11 +169,12 @@ Status HashFieldDigest(const Sample::Field& f, Digest* out) {
   if (f.type == JsonType::kString && f.has_decoded) {
     content = f.decoded;
     tag = 's';
-  } else if (f.type == JsonType::kString && f.raw.size() >= 2 && f.raw.find('\\') == std::string::npos) {
-    content = std::string_view(f.raw).substr(1, f.raw.size() - 2);
+  } else if (f.type == JsonType::kString && f.RawText().size() >= 2 &&
+             f.RawText().find('\\') == std::string_view::npos) {
+    content = f.RawText().substr(1, f.RawText().size() - 2);
     tag = 's';
   } else {
-    content = f.raw;
+    content = f.RawText();
   }
   if (tag == 's' && content.size() == 32) {
     unsigned char bytes[16];
