@@ -1,5 +1,6 @@
 #include "analysis/analysis_writer.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 #include <system_error>

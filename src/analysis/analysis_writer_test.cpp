@@ -116,7 +116,7 @@ TEST_F(AnalysisWriterTest, WritesEverythingWellFormed) {
   bool have_xmllint = std::system("command -v xmllint >/dev/null 2>&1") == 0;
   for (const std::string& p : written) {
     if (fs::path(p).extension() != ".svg") continue;
-    EXPECT_EQ(testing::CheckXml(ReadAll(p)), "") << p;
+    EXPECT_EQ(test_util::CheckXml(ReadAll(p)), "") << p;
     if (have_xmllint) {
       EXPECT_EQ(std::system(("xmllint --noout '" + p + "'").c_str()), 0) << p;
     }

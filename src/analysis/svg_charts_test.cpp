@@ -22,7 +22,7 @@ size_t Count(const std::string& s, const std::string& needle) {
 }
 
 TEST(XmlCheckTest, CatchesBrokenXml) {
-  using testing::CheckXml;
+  using test_util::CheckXml;
   EXPECT_EQ(CheckXml("<svg a=\"1\"><g><rect/></g><text>a &amp; b</text></svg>"), "");
   EXPECT_NE(CheckXml("<svg><g></svg>"), "");
   EXPECT_NE(CheckXml("<svg><text>a & b</text></svg>"), "");
@@ -88,7 +88,7 @@ TEST(SvgChartsTest, ChartsAreWellFormedAndEscaped) {
   for (double& x : v) x = dist(rng);
   const std::string title = "len <&> \"q\" 'a'";
   for (const std::string& svg : {HistogramSvg(title, v), BoxPlotSvg(title, v)}) {
-    EXPECT_EQ(testing::CheckXml(svg), "") << svg.substr(0, 400);
+    EXPECT_EQ(test_util::CheckXml(svg), "") << svg.substr(0, 400);
     EXPECT_NE(svg.find("len &lt;&amp;&gt; &quot;q&quot; &#39;a&#39;"), std::string::npos);
     EXPECT_EQ(svg.find("<&>"), std::string::npos);
   }
@@ -96,12 +96,12 @@ TEST(SvgChartsTest, ChartsAreWellFormedAndEscaped) {
   m.names = {"a<b", "x&y", "\xff bad utf8"};
   m.values = {1, 0.5, -0.7, 0.5, 1, kNaN, -0.7, kNaN, 1};
   const std::string heat = CorrelationHeatmapSvg(m);
-  EXPECT_EQ(testing::CheckXml(heat), "");
+  EXPECT_EQ(test_util::CheckXml(heat), "");
   EXPECT_EQ(Count(heat, "<rect x="), 1u + 9u + 1u);  // background, cells, colour bar
   EXPECT_NE(heat.find("-0.70"), std::string::npos);
   EXPECT_NE(heat.find("NaN"), std::string::npos);
   const std::string bar = TopValuesBarSvg("lang", {{"en", 7}, {"<zh>", 3}, {"", 1}}, 11, 3);
-  EXPECT_EQ(testing::CheckXml(bar), "");
+  EXPECT_EQ(test_util::CheckXml(bar), "");
   EXPECT_NE(bar.find("&lt;zh&gt;"), std::string::npos);
   EXPECT_NE(bar.find("63.6%"), std::string::npos);
 }
@@ -111,7 +111,7 @@ TEST(SvgChartsTest, EmptyAndDegenerateInputs) {
        {HistogramSvg("e", {}), BoxPlotSvg("e", {}), HistogramSvg("c", {2, 2, 2}),
         BoxPlotSvg("c", {2, 2, 2}), HistogramSvg("n", {kNaN, INFINITY}), BoxPlotSvg("one", {1}),
         TopValuesBarSvg("s", {}, 0, 0), CorrelationHeatmapSvg(CorrelationMatrix{})}) {
-    EXPECT_EQ(testing::CheckXml(svg), "") << svg;
+    EXPECT_EQ(test_util::CheckXml(svg), "") << svg;
   }
   EXPECT_NE(HistogramSvg("e", {}).find("no finite values"), std::string::npos);
 }
@@ -121,7 +121,7 @@ TEST(SvgChartsTest, BoxPlotSubsamplesOutliers) {
   for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<double>(i % 10);
   for (size_t i = 0; i < 5000; ++i) v.push_back(1000.0 + static_cast<double>(i));  // outliers
   const std::string svg = BoxPlotSvg("x", v, 2000);
-  EXPECT_EQ(testing::CheckXml(svg), "");
+  EXPECT_EQ(test_util::CheckXml(svg), "");
   EXPECT_EQ(Count(svg, "<circle "), 2000u);
   EXPECT_NE(svg.find("5,000 outliers (2,000 drawn)"), std::string::npos);
   EXPECT_LT(svg.size(), 200000u);

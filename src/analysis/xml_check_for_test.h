@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace juicer::testing {
+namespace juicer::test_util {
 
 // Empty string when well-formed, else a description of the first problem.
 inline std::string CheckXml(std::string_view s) {
@@ -110,4 +110,4 @@ inline std::string CheckXml(std::string_view s) {
   return "";
 }
 
-}  // namespace juicer::testing
+}  // namespace juicer::test_util
