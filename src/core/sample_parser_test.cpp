@@ -51,13 +51,31 @@ TEST(SampleParser, ParsesStatsAndDropsThemFromFields) {
 
 TEST(SampleParser, RejectsMalformedJson) {
   SampleParser p;
-  for (const std::string bad : {R"({"text": "a",})", R"({"text": "a")", R"({"a": [1,,2]})", R"({"a": 01})",
-                                R"([1,2])", R"("str")", R"({"a": tru})"}) {
+  for (const std::string bad :
+       {R"({"text": "a",})", R"({"text": "a")", R"({"a": [1,,2]})", R"({"a": 01})", R"([1,2])", R"("str")",
+        R"({"a": tru})", R"({"a":1} x)", R"({"a":1}})", R"({"a":{"b":[1, 2x]}})", R"({"a":"\q"})",
+        R"({"a" 1})", R"({"a":[1 2]})", R"({"a":{"b":1 "c":2}})", R"({"a":nul})", R"({"a":[1,2})",
+        "{\"a\":\"x\ty\"}", R"({"a":{"b":}})", R"({"__dj__stats__":{"x":[1,}]}})", R"({"a":[{"b":-}]})",
+        R"({"a":1,"b":[true, fals]})", R"({})x)", R"({"a":"\ud800"})"}) {
     Sample s;
     Status st = ParseText(p, bad, &s);
     EXPECT_FALSE(st.ok()) << bad;
     EXPECT_EQ(st.code(), StatusCode::kDataError) << bad;
   }
+}
+
+TEST(SampleParser, AcceptsValidEdgeCases) {
+  SampleParser p;
+  for (const std::string good : {R"({})", R"(  { "a" : 1 }  )", R"({"a":[],"b":{},"c":[[[]]],"d":-0.0e-1})",
+                                 R"({"a":"\u00e9\ud83d\ude00"})", R"({"__dj__stats__":null,"t":""})"}) {
+    Sample s;
+    Status st = ParseText(p, good, &s);
+    EXPECT_TRUE(st.ok()) << good << ": " << st.message();
+  }
+  Sample s;
+  ASSERT_TRUE(ParseText(p, R"(  { "a" : 1 ,  "b":[ 1 ] }  )", &s).ok());
+  EXPECT_EQ(s.Find("a")->RawText(), "1");
+  EXPECT_EQ(s.Find("b")->RawText(), "[ 1 ]");
 }
 
 TEST(SampleParser, RejectsInvalidUtf8) {

@@ -52,7 +52,16 @@ void BatchProcessor::Process(const RecordBatch& batch, const std::vector<std::st
   r->input_bytes = batch.input_bytes;
   r->counters.assign(set_.n_ops, OpCounter{});
   r->traces.assign(set_.n_ops, {});
+  r->out.clear();
+  r->stats.clear();
+  r->rejected.clear();
+  r->collected.clear();
+  r->n_out = r->n_rejected = 0;
+  r->fatal = Status::OK();
+  r->out.reserve(batch.buffer.size() + batch.buffer.size() / 8 + 4096);  // no regrowth copies
+  if (set_.write_stats) r->stats.reserve(batch.recs.size() * 128);
   cur_.clear();
+  cur_.reserve(batch.recs.size());
   size_t err_i = 0;
   // ---- parse ----
   for (size_t i = 0; i < batch.recs.size(); ++i) {

@@ -245,13 +245,13 @@ Status Run::StreamSegment(size_t k, RecordSource* src, bool last) {
   if (threads_ <= 1) {
     BatchProcessor proc(seg, settings_);
     RecordBatch batch;
+    BatchResult res;  // reused: its buffers keep their capacity
     for (;;) {
       JUICER_ASSIGN_OR_RETURN(bool more, src->Next(&batch, kBatchRecords, kBatchBytes));
       if (!more) break;
       batch.seq = seq++;
       batch.first_index = first_index;
       first_index += batch.recs.size();
-      BatchResult res;
       proc.Process(batch, names, &res);
       JUICER_RETURN_IF_ERROR(Commit(res, k, last));
     }
