@@ -485,7 +485,7 @@ Status Run::WriteTraces() {
   if (!r_.open_tracer) return Status::OK();
   sum_.trace_dir = r_.work_dir + "/trace";
   for (size_t i = 0; i < ops_.size(); ++i) {
-    if (!settings_.trace_op[i]) continue;
+    if (!settings_.trace_op[i] || ops_[i]->kind() == OpKind::kSelector) continue;  // DJ traces no selector
     const char* prefix = ops_[i]->kind() == OpKind::kMapper   ? "mapper-"
                          : ops_[i]->kind() == OpKind::kFilter ? "filter-"
                          : ops_[i]->kind() == OpKind::kDeduplicator ? "duplicate-"
