@@ -126,18 +126,7 @@ Status DatasetWriter::Write(std::string_view lines, uint64_t records) {
 
 Status DatasetWriter::CloseShard() {
   if (file_ == nullptr) return Status::OK();
-  if (zstd_) {
-    ZSTD_inBuffer in{nullptr, 0, 0};
-    size_t r;
-    do {
-      ZSTD_outBuffer out{zbuf_.data(), zbuf_.size(), 0};
-      r = ZSTD_compressStream2(Z(cctx_), &out, &in, ZSTD_e_end);
-      if (ZSTD_isError(r)) return Status::IOError(std::string("zstd: ") + ZSTD_getErrorName(r));
-      if (std::fwrite(zbuf_.data(), 1, out.pos, F(file_)) != out.pos)
-        return Status::IOError(TempName(pos_.shard) + ": write failed: " + Errno());
-      pos_.shard_bytes += out.pos;
-    } while (r != 0);
-  }
+  JUICER_RETURN_IF_ERROR(EndFrame());
   if (std::fclose(F(file_)) != 0) {
     file_ = nullptr;
     return Status::IOError(TempName(pos_.shard) + ": close failed: " + Errno());
@@ -146,19 +135,23 @@ Status DatasetWriter::CloseShard() {
   return Status::OK();
 }
 
+Status DatasetWriter::EndFrame() {
+  if (!zstd_) return Status::OK();
+  ZSTD_inBuffer in{nullptr, 0, 0};
+  size_t r;
+  do {
+    ZSTD_outBuffer out{zbuf_.data(), zbuf_.size(), 0};
+    r = ZSTD_compressStream2(Z(cctx_), &out, &in, ZSTD_e_end);
+    if (ZSTD_isError(r)) return Status::IOError(std::string("zstd: ") + ZSTD_getErrorName(r));
+    if (std::fwrite(zbuf_.data(), 1, out.pos, F(file_)) != out.pos)
+      return Status::IOError(TempName(pos_.shard) + ": write failed: " + Errno());
+    pos_.shard_bytes += out.pos;
+  } while (r != 0);
+  return Status::OK();
+}
+
 Result<WriterPosition> DatasetWriter::Checkpoint() {
-  if (zstd_) {  // end the frame so the file is valid up to here
-    ZSTD_inBuffer in{nullptr, 0, 0};
-    size_t r;
-    do {
-      ZSTD_outBuffer out{zbuf_.data(), zbuf_.size(), 0};
-      r = ZSTD_compressStream2(Z(cctx_), &out, &in, ZSTD_e_end);
-      if (ZSTD_isError(r)) return Status::IOError(std::string("zstd: ") + ZSTD_getErrorName(r));
-      if (std::fwrite(zbuf_.data(), 1, out.pos, F(file_)) != out.pos)
-        return Status::IOError(TempName(pos_.shard) + ": write failed: " + Errno());
-      pos_.shard_bytes += out.pos;
-    } while (r != 0);
-  }
+  JUICER_RETURN_IF_ERROR(EndFrame());  // a zstd file is valid up to a frame end
   if (std::fflush(F(file_)) != 0) return Status::IOError(TempName(pos_.shard) + ": flush failed: " + Errno());
   ::fsync(fileno(F(file_)));
   return pos_;

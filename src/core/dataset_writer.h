@@ -44,6 +44,7 @@ class DatasetWriter {
   Status OpenShard(uint32_t index, const WriterPosition* resume);
   Status WriteRaw(std::string_view text);
   Status CloseShard();
+  Status EndFrame();  // zstd: finish the current frame
   std::string TempName(uint32_t index) const;
 
   std::string path_, dir_, stem_, ext_;
