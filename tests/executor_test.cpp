@@ -101,3 +101,24 @@ TEST(Executor, ChangedRecipeDoesNotReuseACheckpoint) {
 
 }  // namespace
 }  // namespace juicer::testing
+
+namespace juicer::testing {
+namespace {
+
+TEST(Executor, InterruptLeavesNoPartialFiles) {
+  TempDir d;
+  WriteFile(d / "in.jsonl", SyntheticJsonl(200000, 300, 4));
+  WriteFile(d / "r.yaml", "dataset_path: " + (d / "in.jsonl") + "\nexport_path: " + (d / "o/out.jsonl") +
+                              "\nnp: 1\nprocess:\n  - words_num_filter:\n");
+  auto r = RunCommand("(" + JuicerBinary() + " process --quiet --config " + (d / "r.yaml") +
+                      " & p=$!; sleep 0.3; kill -INT $p; wait $p)");
+  if (r.exit_code == 0) GTEST_SKIP() << "the run finished before the signal arrived";
+  EXPECT_EQ(r.exit_code, 130) << r.output;
+  EXPECT_NE(r.output.find("interrupted"), std::string::npos) << r.output;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(d.path()))
+    EXPECT_EQ(e.path().string().find("juicer-tmp"), std::string::npos) << e.path();
+  EXPECT_FALSE(std::filesystem::exists(d / "o/out.jsonl"));
+}
+
+}  // namespace
+}  // namespace juicer::testing

@@ -22,6 +22,7 @@ const char* kUsage =
 
 int ReportError(const Status& s) {
   std::fprintf(stderr, "juicer: error: %s\n", s.ToString().c_str());
+  if (s.code() == StatusCode::kCancelled) return 130;
   return s.IsUserError() ? 2 : 1;
 }
 

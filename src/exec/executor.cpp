@@ -4,6 +4,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -31,6 +32,11 @@ namespace juicer {
 namespace {
 
 constexpr size_t kBatchRecords = 1024;
+
+// Set by SIGINT/SIGTERM: the run stops at the next batch, removes its temporary files (or, with
+// use_checkpoint, saves a checkpoint) and exits with "interrupted".
+std::atomic<bool> g_interrupted{false};
+extern "C" void OnInterrupt(int) { g_interrupted.store(true); }
 constexpr size_t kBatchBytes = 2 << 20;
 
 std::string Fingerprint(const Recipe& r, RunMode mode, const std::vector<InputFile>& files) {
@@ -191,6 +197,11 @@ Status Run::MaybeCheckpoint(bool force) {
 
 Status Run::Commit(BatchResult& b, size_t k, bool last) {
   if (!b.fatal.ok()) return b.fatal;
+  if (g_interrupted.load()) {
+    JUICER_RETURN_IF_ERROR(MaybeCheckpoint(true));
+    return Status::Cancelled(ckpt_path_.empty() ? "interrupted; no output was written"
+                                                : "interrupted; rerun the same command to resume");
+  }
   if (segs_[k].to_spill) {
     uint64_t pos = offsets_.empty() ? 0 : offsets_.back();
     size_t start = 0;
@@ -549,8 +560,17 @@ Result<RunSummary> Run::Go() {
 }  // namespace
 
 Result<RunSummary> RunRecipe(const Recipe& recipe, RunMode mode, const RunOptions& options) {
+  g_interrupted.store(false);
+  struct sigaction sa {}, old_int {}, old_term {};
+  sa.sa_handler = OnInterrupt;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
   Run run(recipe, mode, options);
-  return run.Go();
+  auto result = run.Go();
+  sigaction(SIGINT, &old_int, nullptr);
+  sigaction(SIGTERM, &old_term, nullptr);
+  return result;
 }
 
 std::string FormatSummary(const RunSummary& s) {
