@@ -76,9 +76,6 @@ Result<ParamValue> NodeValue(const YAML::Node& n, const Ctx& c, const std::strin
   return Status::InvalidArgument(c.At(n) + what + ": a map is not supported here");
 }
 
-template <typename T>
-Status Get(const YAML::Node& root, const char* key, const Ctx& c, T* out);
-
 Status GetString(const YAML::Node& n, const Ctx& c, const std::string& key, std::string* out) {
   if (!n.IsScalar()) return Status::InvalidArgument(c.At(n) + "'" + key + "' must be a string");
   *out = n.Scalar();

@@ -78,8 +78,8 @@ class Run {
  private:
   Status Setup();
   Status RunSegment(size_t k);
-  Status StreamSegment(size_t k, RecordSource* src, bool last);
-  Status Commit(BatchResult& b, size_t k, bool last);
+  Status StreamSegment(size_t k, RecordSource* src);
+  Status Commit(BatchResult& b, size_t k);
   Status MaybeCheckpoint(bool force);
   Status FinishBarrier(size_t k);
   Status WriteTraces();
@@ -195,7 +195,7 @@ Status Run::MaybeCheckpoint(bool force) {
   return WriteFileAtomic(ckpt_path_, CheckpointToJson(st_));
 }
 
-Status Run::Commit(BatchResult& b, size_t k, bool last) {
+Status Run::Commit(BatchResult& b, size_t k) {
   if (!b.fatal.ok()) return b.fatal;
   if (g_interrupted.load()) {
     JUICER_RETURN_IF_ERROR(MaybeCheckpoint(true));
@@ -236,11 +236,10 @@ Status Run::Commit(BatchResult& b, size_t k, bool last) {
     std::fprintf(stderr, "juicer: JUICER_DEBUG_KILL_AFTER_BATCHES reached, killing myself\n");
     ::raise(SIGKILL);
   }
-  (void)last;
   return Status::OK();
 }
 
-Status Run::StreamSegment(size_t k, RecordSource* src, bool last) {
+Status Run::StreamSegment(size_t k, RecordSource* src) {
   const SegmentSpec& seg = segs_[k];
   // skip what a checkpoint already covers
   uint64_t to_skip = st_.records_done;
@@ -264,7 +263,7 @@ Status Run::StreamSegment(size_t k, RecordSource* src, bool last) {
       batch.first_index = first_index;
       first_index += batch.recs.size();
       proc.Process(batch, names, &res);
-      JUICER_RETURN_IF_ERROR(Commit(res, k, last));
+      JUICER_RETURN_IF_ERROR(Commit(res, k));
     }
     return Status::OK();
   }
@@ -330,7 +329,7 @@ Status Run::StreamSegment(size_t k, RecordSource* src, bool last) {
       res = std::move(done[next_commit]);
       done.erase(next_commit);
     }
-    status = Commit(*res, k, last);
+    status = Commit(*res, k);
     {
       std::unique_lock<std::mutex> lk(mu);
       ++next_commit;
@@ -352,7 +351,6 @@ Status Run::StreamSegment(size_t k, RecordSource* src, bool last) {
 
 Status Run::RunSegment(size_t k) {
   const SegmentSpec& seg = segs_[k];
-  const bool last = k + 1 == segs_.size();
   const bool fresh_segment = !(resumed_ && st_.segment == k);
   if (fresh_segment) {
     st_.segment = static_cast<uint32_t>(k);
@@ -406,7 +404,7 @@ Status Run::RunSegment(size_t k) {
     sum_.rejected_path = r_.work_dir + "/rejected.jsonl";
     JUICER_ASSIGN_OR_RETURN(rejected_, DatasetWriter::Create(sum_.rejected_path, 0, resumed_ ? &st_.rejected : nullptr));
   }
-  Status s = StreamSegment(k, src.get(), last);
+  Status s = StreamSegment(k, src.get());
   if (!s.ok()) {
     if (ckpt_path_.empty()) {
       out_->Abort();
