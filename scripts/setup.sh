@@ -24,6 +24,7 @@ PACKAGES=(
   libsimdjson-dev libyaml-cpp-dev libzstd-dev zstd libxxhash-dev libssl-dev libicu-dev libre2-dev
   libcli11-dev libgoogle-perftools-dev
   libopencv-dev libopencv-contrib-dev libfreetype-dev libharfbuzz-dev libpng-dev fonts-dejavu-core
+  libpugixml-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 time
 )

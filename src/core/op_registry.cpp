@@ -22,8 +22,6 @@ Status OpRegistry::Add(OpInfo info) {
   for (const auto& p : info.params)
     if (!names.insert(p.name).second)
       return Status::Internal("op '" + info.name + "' declares param '" + p.name + "' twice");
-  if (info.kind == OpKind::kFilter && info.stat_keys.empty())
-    return Status::Internal("filter '" + info.name + "' declares no stat keys");
   std::string name = info.name;
   impl_->ops.emplace(std::move(name), std::move(info));
   return Status::OK();

@@ -11,6 +11,8 @@
 
 #include "core/json_text.h"
 #include "core/op_builder.h"
+#include "core/op_registry.h"
+#include "core/sample_parser.h"
 #include "ops/builtin.h"
 
 namespace juicer::testing {
@@ -94,6 +96,49 @@ inline std::vector<std::string> TextsAt(const std::vector<Sample>& samples, cons
   std::vector<std::string> out;
   for (uint64_t p : positions) out.emplace_back(*samples[p].GetText("text"));
   return out;
+}
+
+}  // namespace juicer::testing
+
+namespace juicer::testing {
+
+// Samples parsed from JSON lines (as a reader would), each field owning its raw text.
+inline Result<std::vector<Sample>> ParseJsonLines(const std::vector<std::string>& lines) {
+  SampleParser parser;
+  std::vector<Sample> out;
+  for (const std::string& line : lines) {
+    std::string buf = line;
+    buf.resize(line.size() + JsonPadding(), '\0');
+    Sample s;
+    JUICER_RETURN_IF_ERROR(parser.Parse(buf.data(), line.size(), buf.size(), &s));
+    for (auto& f : s.mutable_fields())
+      if (f.raw.empty()) f.raw = std::string(f.borrowed);
+    s.index = out.size();
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+// Runs a mapper over `samples` in order; returns every output sample.
+inline Result<std::vector<Sample>> RunMapper(const Op& op, std::vector<Sample> samples) {
+  const auto* mapper = dynamic_cast<const Mapper*>(&op);
+  if (mapper == nullptr) return Status::Internal(op.name() + " is not a mapper");
+  WorkerContext ctx;
+  std::vector<Sample> out;
+  for (auto& s : samples) JUICER_RETURN_IF_ERROR(mapper->Map(s, &out, ctx));
+  return out;
+}
+
+// Builds `name` from `registry` (not the built-in one); fails the test on an error.
+inline std::unique_ptr<Op> MustBuildFrom(const OpRegistry& registry, std::string_view name,
+                                         const GivenParams& params = {}) {
+  auto info = registry.Find(name);
+  EXPECT_TRUE(info.ok()) << info.status().ToString();
+  if (!info.ok()) return nullptr;
+  auto op = BuildOp(**info, params);
+  EXPECT_TRUE(op.ok()) << op.status().ToString();
+  if (!op.ok()) return nullptr;
+  return std::move(op).value();
 }
 
 }  // namespace juicer::testing

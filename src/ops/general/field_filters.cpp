@@ -1,0 +1,426 @@
+#include "ops/general/field_filters.h"
+
+#include <simdjson.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ops/general/py_float.h"
+
+namespace juicer {
+
+namespace {
+
+// ---- Reading a dotted field key ----------------------------------------------------------------
+
+// The value at a dotted key, as far as juicer's stats can hold it.
+struct FieldValue {
+  enum class Kind { kNull, kScalar, kList, kObject };
+  Kind kind = Kind::kNull;
+  StatScalar scalar;              // kScalar
+  std::vector<StatScalar> list;   // kList: items; an item that is a list or object becomes null
+  bool empty_object = false;      // kObject
+};
+
+std::vector<std::string> SplitKey(const std::string& key) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (;;) {
+    const size_t dot = key.find('.', start);
+    parts.push_back(key.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return parts;
+}
+
+std::string_view DomTypeName(simdjson::dom::element_type t) {
+  switch (t) {
+    case simdjson::dom::element_type::ARRAY: return "list";
+    case simdjson::dom::element_type::OBJECT: return "object";
+    case simdjson::dom::element_type::STRING: return "string";
+    case simdjson::dom::element_type::BOOL: return "bool";
+    case simdjson::dom::element_type::NULL_VALUE: return "null";
+    default: return "number";
+  }
+}
+
+// A scalar element as a StatScalar; false for a list or object.
+bool DomScalar(simdjson::dom::element e, StatScalar* out) {
+  switch (e.type()) {
+    case simdjson::dom::element_type::NULL_VALUE: *out = std::monostate{}; return true;
+    case simdjson::dom::element_type::BOOL: *out = bool(e.get_bool().value_unsafe()); return true;
+    case simdjson::dom::element_type::INT64: *out = int64_t(e.get_int64().value_unsafe()); return true;
+    case simdjson::dom::element_type::UINT64:
+      *out = static_cast<double>(e.get_uint64().value_unsafe());
+      return true;
+    case simdjson::dom::element_type::DOUBLE: *out = double(e.get_double().value_unsafe()); return true;
+    case simdjson::dom::element_type::STRING:
+      *out = std::string(e.get_string().value_unsafe());
+      return true;
+    default: return false;
+  }
+}
+
+FieldValue FromStat(const StatValue& v) {
+  FieldValue out;
+  if (v.is_list()) {
+    out.kind = FieldValue::Kind::kList;
+    out.list = v.list();
+  } else if (!std::holds_alternative<std::monostate>(v.scalar())) {
+    out.kind = FieldValue::Kind::kScalar;
+    out.scalar = v.scalar();
+  }
+  return out;
+}
+
+// Data-Juicer walks sample[k1][k2]...; juicer reads the same path from the raw JSON of the top-level
+// field. A missing key, or null on the way, gives null (Data-Juicer's Arrow table fills keys other
+// rows have with null); descending into a string, number or list is a DataError.
+Result<FieldValue> ResolveField(const Sample& sample, const std::vector<std::string>& path, const std::string& key,
+                                std::string& scratch) {
+  FieldValue out;
+  if (path[0] == fields::kStats) {  // __dj__stats__ is parsed into sample.stats()
+    if (path.size() == 1) {
+      out.kind = FieldValue::Kind::kObject;
+      out.empty_object = sample.stats().empty();
+      return out;
+    }
+    const StatValue* v = sample.stats().Find(path[1]);
+    if (v == nullptr) return out;
+    if (path.size() > 2)
+      return Status::DataError("field key '" + key + "': stat '" + path[1] + "' is not an object");
+    return FromStat(*v);
+  }
+  const Sample::Field* f = sample.Find(path[0]);
+  if (f == nullptr || f->type == JsonType::kNull) return out;
+  const std::string_view raw = f->RawText();
+  scratch.resize(raw.size() + simdjson::SIMDJSON_PADDING);
+  std::memcpy(scratch.data(), raw.data(), raw.size());
+  thread_local simdjson::dom::parser parser;  // per worker thread, reused: no per-sample setup
+  simdjson::dom::element e;
+  if (auto err = parser.parse(scratch.data(), raw.size(), false).get(e))
+    return Status::DataError("field '" + path[0] + "' is not valid JSON: " + simdjson::error_message(err));
+  for (size_t i = 1; i < path.size(); ++i) {
+    if (e.is_null()) return out;
+    if (!e.is_object())
+      return Status::DataError("field key '" + key + "': '" + path[i - 1] + "' is a " +
+                               std::string(DomTypeName(e.type())) + ", not an object");
+    simdjson::dom::object obj;
+    simdjson::dom::element child;
+    if (e.get_object().get(obj) != simdjson::SUCCESS || obj.at_key(path[i]).get(child) != simdjson::SUCCESS)
+      return out;
+    e = child;
+  }
+  if (e.is_object()) {
+    out.kind = FieldValue::Kind::kObject;
+    simdjson::dom::object obj;
+    out.empty_object = e.get_object().get(obj) == simdjson::SUCCESS && obj.size() == 0;
+  } else if (e.is_array()) {
+    out.kind = FieldValue::Kind::kList;
+    simdjson::dom::array arr;
+    if (e.get_array().get(arr) != simdjson::SUCCESS) return out;
+    for (simdjson::dom::element item : arr) {
+      StatScalar s;
+      if (!DomScalar(item, &s)) s = std::monostate{};
+      out.list.push_back(std::move(s));
+    }
+  } else if (!e.is_null()) {
+    out.kind = FieldValue::Kind::kScalar;
+    DomScalar(e, &out.scalar);
+  }
+  return out;
+}
+
+StatValue ToStat(FieldValue v) {
+  StatValue s;
+  if (v.kind == FieldValue::Kind::kScalar) s.v = std::move(v.scalar);
+  if (v.kind == FieldValue::Kind::kList) s.v = std::move(v.list);
+  return s;  // null, and null for an object (juicer's stats hold scalars and flat lists)
+}
+
+// ---- suffix_filter -----------------------------------------------------------------------------
+
+class SuffixFilter final : public Filter {
+ public:
+  SuffixFilter(const OpInfo& info, const OpParams& params)
+      : Filter(info, params), reversed_(params.GetBool("reversed_range")) {
+    if (!params.IsNull("suffixes")) suffixes_ = params.GetStringList("suffixes");
+  }
+
+  Status ComputeStats(Sample&, WorkerContext&) const override { return Status::OK(); }  // no stats (DJ)
+
+  Result<bool> Keep(const Sample& sample) const override {
+    if (suffixes_.empty()) return true;
+    bool in = false;
+    const Sample::Field* f = sample.Find(fields::kSuffix);
+    if (f != nullptr && f->type == JsonType::kString) {
+      JUICER_ASSIGN_OR_RETURN(std::string_view s, sample.GetText(fields::kSuffix));
+      for (const auto& x : suffixes_) in = in || x == s;
+    }
+    return reversed_ ? !in : in;
+  }
+
+ private:
+  bool reversed_;
+  std::vector<std::string> suffixes_;
+};
+
+// ---- specified_field_filter --------------------------------------------------------------------
+
+class SpecifiedFieldFilter final : public Filter {
+ public:
+  SpecifiedFieldFilter(const OpInfo& info, const OpParams& params, std::vector<std::string> str_targets,
+                       std::vector<double> num_targets)
+      : Filter(info, params),
+        key_(params.GetString("field_key")),
+        path_(SplitKey(key_)),
+        reversed_(params.GetBool("reversed_range")),
+        str_targets_(std::move(str_targets)),
+        num_targets_(std::move(num_targets)) {}
+
+  Status ComputeStats(Sample& sample, WorkerContext& ctx) const override {
+    if (key_.empty() || sample.stats().Has(key_)) return Status::OK();
+    JUICER_ASSIGN_OR_RETURN(FieldValue v, ResolveField(sample, path_, key_, ctx.scratch));
+    sample.stats().Set(key_, ToStat(std::move(v)));
+    return Status::OK();
+  }
+
+  Result<bool> Keep(const Sample& sample) const override {
+    if (key_.empty() || (str_targets_.empty() && num_targets_.empty())) return true;
+    const StatValue* v = sample.stats().Find(key_);
+    if (v == nullptr) return Status::DataError("stat '" + key_ + "' is missing");
+    bool all_in = true;
+    if (v->is_list()) {
+      for (const auto& item : v->list()) all_in = all_in && InTargets(item);
+    } else {
+      all_in = InTargets(v->scalar());
+    }
+    return reversed_ ? !all_in : all_in;
+  }
+
+ private:
+  // Python's `value in target_value`: == between the value and each target.
+  bool InTargets(const StatScalar& s) const {
+    if (const auto* str = std::get_if<std::string>(&s)) {
+      for (const auto& t : str_targets_)
+        if (t == *str) return true;
+      return false;
+    }
+    if (const auto* i = std::get_if<int64_t>(&s)) {  // exact int == float, as Python compares them
+      for (double t : num_targets_)
+        if (std::floor(t) == t && t >= -9223372036854775808.0 && t < 9223372036854775808.0 &&
+            static_cast<int64_t>(t) == *i)
+          return true;
+      return false;
+    }
+    double x;
+    if (const auto* d = std::get_if<double>(&s)) x = *d;
+    else if (const auto* b = std::get_if<bool>(&s)) x = *b ? 1.0 : 0.0;  // True == 1
+    else return false;                                                   // None is in no list here
+    for (double t : num_targets_)
+      if (t == x) return true;
+    return false;
+  }
+
+  std::string key_;
+  std::vector<std::string> path_;
+  bool reversed_;
+  std::vector<std::string> str_targets_;
+  std::vector<double> num_targets_;
+};
+
+// ---- specified_numeric_field_filter ------------------------------------------------------------
+
+class SpecifiedNumericFieldFilter final : public Filter {
+ public:
+  SpecifiedNumericFieldFilter(const OpInfo& info, const OpParams& params)
+      : Filter(info, params),
+        key_(params.GetString("field_key")),
+        path_(SplitKey(key_)),
+        min_(params.GetOptDouble("min_value")),
+        max_(params.GetOptDouble("max_value")) {}
+
+  Status ComputeStats(Sample& sample, WorkerContext& ctx) const override {
+    if (key_.empty() || sample.stats().Has(key_)) return Status::OK();
+    JUICER_ASSIGN_OR_RETURN(FieldValue v, ResolveField(sample, path_, key_, ctx.scratch));
+    if (v.kind == FieldValue::Kind::kObject && !v.empty_object)
+      return Status::DataError("field '" + key_ + "' is an object, not a number (Data-Juicer's float() raises too)");
+    sample.stats().Set(key_, ToStat(std::move(v)));
+    return Status::OK();
+  }
+
+  Result<bool> Keep(const Sample& sample) const override {
+    if (key_.empty()) return true;
+    const StatValue* v = sample.stats().Find(key_);
+    if (v == nullptr) return Status::DataError("stat '" + key_ + "' is missing");
+    if (v->is_list()) {
+      if (v->list().empty()) return false;  // falsy: not a number
+      return Status::DataError("field '" + key_ + "' is a list, not a number (Data-Juicer's float() raises too)");
+    }
+    // DJ's is_number(s): `if s:` first, so None, False, 0, 0.0 and "" are never numbers.
+    const StatScalar& s = v->scalar();
+    double x = 0.0;
+    if (const auto* b = std::get_if<bool>(&s)) {
+      if (!*b) return false;
+      x = 1.0;
+    } else if (const auto* i = std::get_if<int64_t>(&s)) {
+      if (*i == 0) return false;
+      x = static_cast<double>(*i);
+    } else if (const auto* d = std::get_if<double>(&s)) {
+      if (*d == 0.0) return false;
+      x = *d;
+    } else if (const auto* str = std::get_if<std::string>(&s)) {
+      if (str->empty()) return false;
+      std::optional<double> parsed = ParsePythonFloat(*str);
+      if (!parsed) return false;
+      x = *parsed;
+    } else {
+      return false;  // null
+    }
+    return KeepRange(x, min_, max_);
+  }
+
+ private:
+  std::string key_;
+  std::vector<std::string> path_;
+  std::optional<double> min_, max_;
+};
+
+// ---- metadata ----------------------------------------------------------------------------------
+
+constexpr const char* kKeyDoc =
+    "field_key is a dotted path into nested objects ('meta.suffix' reads sample['meta']['suffix']; "
+    "'__dj__stats__.text_len' reads a stat). A key missing at any level, or null on the way, reads as "
+    "null: Data-Juicer's Arrow table fills a key that other rows have with null, and juicer, which "
+    "streams, does the same for every row (where no row has the key Data-Juicer raises instead). "
+    "Descending into a string, number or list is a DataError. ";
+
+ParamSpec FieldKeyParam(std::string doc) {
+  return ParamSpec{.name = "field_key", .type = ParamType::kString, .default_value = std::string(), .doc = std::move(doc)};
+}
+
+OpInfo SuffixFilterInfo() {
+  OpInfo info;
+  info.name = "suffix_filter";
+  info.kind = OpKind::kFilter;
+  info.modality = Modality::kAny;
+  info.summary = "Keep samples whose __dj__suffix__ field is one of the given suffixes.";
+  info.description =
+      "Kept when the sample's __dj__suffix__ field (the source file's suffix, e.g. \".pdf\") equals one of "
+      "suffixes; reversed_range keeps the others instead (min/max_closed_interval do not apply). An empty "
+      "or null suffixes list keeps every sample. A sample without the field, or whose field is null or "
+      "not a string, matches no suffix (Data-Juicer's Arrow table reads a field other rows have as "
+      "null). Suffixes are compared exactly: '.txt' and 'txt' differ, as in Data-Juicer. Like "
+      "Data-Juicer (a NON_STATS_FILTER) it writes no stat; the stat key listed is a placeholder for "
+      "juicer's registry, nothing is written under it.";
+  info.params = {
+      ParamSpec{.name = "suffixes",
+                .type = ParamType::kStringList,
+                .default_value = std::vector<std::string>{},
+                .doc = "suffixes to keep, e.g. ['.txt', '.pdf'] or one string; empty keeps everything",
+                .nullable = true},
+  };
+  info.stat_keys = {};  // DJ: a non-stats filter
+  info.factory = [](const OpInfo& i, const OpParams& p) -> Result<std::unique_ptr<Op>> {
+    return std::unique_ptr<Op>(std::make_unique<SuffixFilter>(i, p));
+  };
+  return info;
+}
+
+OpInfo SpecifiedFieldFilterInfo() {
+  OpInfo info;
+  info.name = "specified_field_filter";
+  info.kind = OpKind::kFilter;
+  info.modality = Modality::kAny;
+  info.summary = "Keep samples whose field value (every item, for a list) is one of target_value.";
+  info.description =
+      std::string(
+          "Stat <field_key>: the field's value is copied into __dj__stats__ under the field key itself "
+          "(e.g. __dj__stats__['meta.suffix']), as Data-Juicer does; a stat already there is used instead. ") +
+      kKeyDoc +
+      "Kept when the value is in target_value, compared with Python's ==: strings exactly, numbers by "
+      "value (50 == 50.0, true == 1), null equals nothing; for a list every item must be in "
+      "target_value (an empty list is kept). reversed_range inverts the decision. An empty field_key "
+      "or target_value keeps every sample (Data-Juicer's own compute_stats asserts on an empty "
+      "field_key; juicer writes no stat then). target_value must be a list (of strings or of "
+      "numbers). juicer's stats hold scalars and flat lists, so an object value, or a list item that "
+      "is a list or object, is stored as null: it equals no target, as in Data-Juicer.";
+  info.params = {
+      FieldKeyParam("dotted key of the field to check, e.g. 'meta.suffix'"),
+      ParamSpec{.name = "target_value",
+                .type = ParamType::kAny,
+                .default_value = std::vector<std::string>{},
+                .doc = "the accepted values: a list of strings or a list of numbers; empty keeps everything",
+                .nullable = true},
+  };
+  info.stat_keys = {};  // written under the field_key given (dynamic)
+  info.factory = [](const OpInfo& i, const OpParams& p) -> Result<std::unique_ptr<Op>> {
+    const ParamValue& t = p.Get("target_value");
+    std::vector<std::string> strs;
+    std::vector<double> nums;
+    if (const auto* s = std::get_if<std::vector<std::string>>(&t)) strs = *s;
+    else if (const auto* d = std::get_if<std::vector<double>>(&t)) nums = *d;
+    else if (!std::holds_alternative<std::monostate>(t))
+      return Status::InvalidArgument("param 'target_value' of specified_field_filter must be a list, got " +
+                                     ParamValueToString(t) + " (Data-Juicer declares List; `x in \"str\"` "
+                                     "would be a substring test)");
+    return std::unique_ptr<Op>(std::make_unique<SpecifiedFieldFilter>(i, p, std::move(strs), std::move(nums)));
+  };
+  return info;
+}
+
+OpInfo SpecifiedNumericFieldFilterInfo() {
+  OpInfo info;
+  info.name = "specified_numeric_field_filter";
+  info.kind = OpKind::kFilter;
+  info.modality = Modality::kAny;
+  info.summary = "Keep samples whose numeric field value is within [min_value, max_value].";
+  info.description =
+      std::string(
+          "Stat <field_key>: the field's raw value is copied into __dj__stats__ under the field key itself "
+          "(a numeric string stays a string), as Data-Juicer does; a stat already there is used instead. ") +
+      kKeyDoc +
+      "Data-Juicer's is_number(v) decides what counts: `if v:` first, so null, false, 0, 0.0, \"\" and "
+      "empty lists/objects are NOT numbers and the sample is dropped (even with reversed_range); "
+      "otherwise float(v) must succeed: numbers, true (1.0) and strings Python's float() parses "
+      "(surrounding whitespace, signs, '1_000', '1e3', '.5', 'inf', 'nan', digits of any script). Other "
+      "strings drop the sample; a non-empty list or object is a DataError (Python's float() raises "
+      "TypeError there). Kept when min_value <= float(v) <= max_value (the common filter params can "
+      "open either bound or reverse the range; nan is outside every range). An empty field_key keeps "
+      "every sample and writes no stat.";
+  info.params = {
+      FieldKeyParam("dotted key of the numeric field, e.g. 'meta.star'; empty keeps everything"),
+      ParamSpec{.name = "min_value",
+                .type = ParamType::kFloat,
+                .default_value = -static_cast<double>(std::numeric_limits<int64_t>::max()),
+                .doc = "samples whose value is below this are dropped (default -sys.maxsize)",
+                .nullable = true},
+      ParamSpec{.name = "max_value",
+                .type = ParamType::kFloat,
+                .default_value = static_cast<double>(std::numeric_limits<int64_t>::max()),
+                .doc = "samples whose value exceeds this are dropped (default sys.maxsize)",
+                .nullable = true},
+  };
+  info.stat_keys = {};  // written under the field_key given (dynamic)
+  info.factory = [](const OpInfo& i, const OpParams& p) -> Result<std::unique_ptr<Op>> {
+    return std::unique_ptr<Op>(std::make_unique<SpecifiedNumericFieldFilter>(i, p));
+  };
+  return info;
+}
+
+}  // namespace
+
+Status RegisterFieldFilters(OpRegistry& registry) {
+  JUICER_RETURN_IF_ERROR(registry.Add(SuffixFilterInfo()));
+  JUICER_RETURN_IF_ERROR(registry.Add(SpecifiedFieldFilterInfo()));
+  JUICER_RETURN_IF_ERROR(registry.Add(SpecifiedNumericFieldFilterInfo()));
+  return Status::OK();
+}
+
+}  // namespace juicer

@@ -1,0 +1,363 @@
+#include "ops/text/repetition_filters.h"
+
+#include <unicode/ucasemap.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ops/text/char_tables.h"
+
+namespace juicer {
+
+namespace text {
+
+namespace {
+
+constexpr uint64_t kBase = 0x9E3779B97F4A7C15ull;  // odd multiplier of the rolling hash
+
+inline size_t TableCapacity(size_t items) {
+  size_t cap = 16;
+  while (cap < 2 * items) cap <<= 1;
+  return cap;
+}
+
+// Where CountNgrams left the counts: arena[at, at + distinct), one per distinct n-gram, in no order.
+struct NgramCounts {
+  size_t at = 0;
+  size_t distinct = 0;
+};
+
+// Counts the distinct n-grams (exact: equal hashes are confirmed by comparing the n items) of the
+// sequence arena[base, base+len), len >= n >= 1. The hash table and the list of used slots live in
+// the arena after the sequence.
+NgramCounts CountNgrams(std::vector<uint32_t>& arena, size_t base, size_t len, size_t n) {
+  const size_t windows = len - n + 1;
+  const size_t cap = TableCapacity(windows);
+  const size_t mask = cap - 1;
+  const size_t table_at = base + len;
+  const size_t used_at = table_at + 3 * cap;
+  arena.resize(used_at + windows);
+  std::fill(arena.begin() + static_cast<ptrdiff_t>(table_at), arena.begin() + static_cast<ptrdiff_t>(used_at), 0u);
+  const uint32_t* seq = arena.data() + base;
+  uint32_t* table = arena.data() + table_at;  // slots of {tag, position + 1, count}
+  uint32_t* used = arena.data() + used_at;    // the slot of each distinct n-gram, in first-seen order
+
+  uint64_t base_pow_n = 1;
+  uint64_t h = 0;
+  for (size_t j = 0; j < n; ++j) {
+    h = h * kBase + seq[j];
+    base_pow_n *= kBase;
+  }
+  const int shift = 64 - std::countr_zero(cap);
+  size_t distinct = 0;
+  for (size_t i = 0;; ++i) {
+    // Multiply-shift takes the slot from the well-mixed high bits; the tag is another mix of h.
+    size_t idx = static_cast<size_t>((h * 0x9FB21C651E98DF25ull) >> shift);
+    const uint32_t tag = static_cast<uint32_t>((h ^ (h >> 29)) * 0xBF58476D1CE4E5B9ull >> 32);
+    for (;;) {
+      uint32_t* slot = table + 3 * idx;
+      if (slot[1] == 0) {
+        slot[0] = tag;
+        slot[1] = static_cast<uint32_t>(i + 1);
+        slot[2] = 1;
+        used[distinct++] = static_cast<uint32_t>(idx);
+        break;
+      }
+      if (slot[0] == tag && std::equal(seq + i, seq + i + n, seq + (slot[1] - 1))) {
+        ++slot[2];
+        break;
+      }
+      idx = (idx + 1) & mask;
+    }
+    if (i + 1 == windows) break;
+    h = h * kBase - base_pow_n * seq[i] + seq[i + n];
+  }
+  for (size_t d = 0; d < distinct; ++d) used[d] = table[3 * used[d] + 2];  // slot -> its count
+  return NgramCounts{used_at, distinct};
+}
+
+}  // namespace
+
+double CharRepetitionRatio(std::string_view text, size_t n, WorkerContext& ctx) {
+  std::vector<uint32_t>& arena = ctx.codepoints;
+  arena.resize(text.size());
+  size_t len = 0;
+  for (const char *p = text.data(), *end = p + text.size(); p < end;) arena[len++] = DecodeUtf8(p, end);
+  if (n == 0 || len < n) return 0.0;  // no n-grams
+  const NgramCounts nc = CountNgrams(arena, 0, len, n);
+  const size_t distinct = nc.distinct;
+  uint32_t* counts = arena.data() + nc.at;
+  // Data-Juicer: k = min(int(sqrt(distinct)), number of n-grams seen more than once); the ratio is the
+  // sum of the k largest counts over all n-grams.
+  uint32_t* repeated_end = std::partition(counts, counts + distinct, [](uint32_t c) { return c > 1; });
+  const size_t repeated = static_cast<size_t>(repeated_end - counts);
+  const size_t k = std::min(static_cast<size_t>(std::sqrt(static_cast<double>(distinct))), repeated);
+  if (k == 0) return 0.0;
+  std::nth_element(counts, counts + (k - 1), repeated_end, std::greater<uint32_t>());
+  uint64_t top = 0;
+  for (size_t i = 0; i < k; ++i) top += counts[i];
+  return static_cast<double>(top) / static_cast<double>(len - n + 1);
+}
+
+namespace {
+
+const UCaseMap* RootCaseMap() {
+  static const UCaseMap* map = [] {
+    UErrorCode err = U_ZERO_ERROR;
+    UCaseMap* m = ucasemap_open("", 0, &err);
+    return U_SUCCESS(err) ? m : nullptr;
+  }();
+  return map;
+}
+
+inline bool IsWordSep(char c) { return c == ' ' || c == '\n' || c == '\t'; }
+
+// Appends DJ's refinement of one whitespace word to `out`: word.lower() (full Unicode lower-casing,
+// as Python's str.lower), then stripped of SPECIAL_CHARACTERS at both ends. May append nothing.
+void AppendRefinedWord(std::string_view word, std::string& out) {
+  const size_t start = out.size();
+  const uint8_t* flags = CharFlagTable();
+  if (IsAscii(word)) {
+    size_t b = 0, e = word.size();
+    while (b < e && (flags[static_cast<unsigned char>(word[b])] & kSpecial) != 0) ++b;
+    while (e > b && (flags[static_cast<unsigned char>(word[e - 1])] & kSpecial) != 0) --e;
+    out.resize(start + (e - b));
+    for (size_t i = b; i < e; ++i) {
+      const char c = word[i];
+      out[start + i - b] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+    }
+    return;
+  }
+  // Lower-case with ICU's root locale into the tail of `out` (growth is at most 3x in bytes).
+  out.resize(start + 3 * word.size() + 4);
+  UErrorCode err = U_ZERO_ERROR;
+  int32_t lowered = -1;
+  if (const UCaseMap* map = RootCaseMap()) {
+    lowered = ucasemap_utf8ToLower(map, out.data() + start, static_cast<int32_t>(out.size() - start), word.data(),
+                                   static_cast<int32_t>(word.size()), &err);
+  }
+  if (lowered < 0 || U_FAILURE(err)) {  // unexpected: keep the word as is
+    std::memcpy(out.data() + start, word.data(), word.size());
+    lowered = static_cast<int32_t>(word.size());
+  }
+  const char* const b0 = out.data() + start;
+  const char* const e0 = b0 + lowered;
+  const char* b = b0;
+  const char* e = e0;
+  while (b < e) {
+    const char* q = b;
+    if ((CharFlags(DecodeUtf8(q, e)) & kSpecial) == 0) break;
+    b = q;
+  }
+  while (e > b) {
+    const char* q = e;
+    if ((CharFlags(DecodeUtf8Backward(q, b)) & kSpecial) == 0) break;
+    e = q;
+  }
+  const size_t kept = static_cast<size_t>(e - b);
+  std::memmove(out.data() + start, b, kept);
+  out.resize(start + kept);
+}
+
+}  // namespace
+
+double WordRepetitionRatio(std::string_view text, size_t n, WorkerContext& ctx) {
+  // Upper bound on the words: the non-empty runs between separators.
+  size_t runs = 0;
+  for (size_t i = 0; i < text.size(); ++i)
+    runs += (!IsWordSep(text[i]) && (i == 0 || IsWordSep(text[i - 1]))) ? 1 : 0;
+  if (n == 0 || runs < n) return 0.0;
+
+  // Arena layout: [offset: runs][length: runs][intern table: 2 * cap][word ids: runs] then the
+  // n-gram table (CountNgrams). Word bytes go to ctx.scratch.
+  std::string& bytes = ctx.scratch;
+  bytes.clear();
+  std::vector<uint32_t>& arena = ctx.codepoints;
+  const size_t cap = TableCapacity(runs);
+  const size_t mask = cap - 1;
+  const size_t off_at = 0, len_at = runs, table_at = 2 * runs, ids_at = 2 * runs + 2 * cap;
+  arena.resize(ids_at + runs);
+  std::fill(arena.begin() + static_cast<ptrdiff_t>(table_at), arena.begin() + static_cast<ptrdiff_t>(ids_at), 0u);
+  uint32_t* a = arena.data();
+
+  size_t words = 0, distinct_words = 0;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  while (p < end) {
+    while (p < end && IsWordSep(*p)) ++p;
+    const char* w = p;
+    while (p < end && !IsWordSep(*p)) ++p;
+    if (w == p) continue;
+    const size_t at = bytes.size();
+    AppendRefinedWord(std::string_view(w, static_cast<size_t>(p - w)), bytes);
+    const size_t wlen = bytes.size() - at;
+    if (wlen == 0) continue;
+    // Intern: equal words get the same id.
+    const uint64_t h = XXH3_64bits(bytes.data() + at, wlen);
+    const uint32_t tag = static_cast<uint32_t>(h >> 32);
+    size_t idx = static_cast<size_t>(h) & mask;
+    uint32_t id = 0;
+    for (;;) {
+      uint32_t* slot = a + table_at + 2 * idx;
+      if (slot[1] == 0) {  // new word: its id is the index of its first occurrence's record
+        a[off_at + distinct_words] = static_cast<uint32_t>(at);
+        a[len_at + distinct_words] = static_cast<uint32_t>(wlen);
+        id = static_cast<uint32_t>(distinct_words++);
+        slot[0] = tag;
+        slot[1] = id + 1;
+        break;
+      }
+      const uint32_t other = slot[1] - 1;
+      if (slot[0] == tag && a[len_at + other] == wlen &&
+          std::memcmp(bytes.data() + a[off_at + other], bytes.data() + at, wlen) == 0) {
+        id = other;
+        bytes.resize(at);  // a repeat: its bytes are not needed
+        break;
+      }
+      idx = (idx + 1) & mask;
+    }
+    a[ids_at + words++] = id;
+  }
+  if (words < n) return 0.0;
+  const NgramCounts nc = CountNgrams(arena, ids_at, words, n);
+  const uint32_t* counts = arena.data() + nc.at;
+  uint64_t repeated = 0;
+  for (size_t i = 0; i < nc.distinct; ++i) repeated += counts[i] > 1 ? counts[i] : 0;
+  return static_cast<double>(repeated) / static_cast<double>(words - n + 1);
+}
+
+}  // namespace text
+
+namespace {
+
+enum class RepKind { kChar, kWord };
+
+class RepetitionFilter final : public Filter {
+ public:
+  RepetitionFilter(const OpInfo& info, const OpParams& params, RepKind kind)
+      : Filter(info, params),
+        kind_(kind),
+        key_(kind == RepKind::kChar ? "char_rep_ratio" : "word_rep_ratio"),
+        n_(static_cast<size_t>(params.GetInt("rep_len"))),
+        min_(params.GetOptDouble("min_ratio")),
+        max_(params.GetOptDouble("max_ratio")) {}
+
+  Status ComputeStats(Sample& sample, WorkerContext& ctx) const override {
+    if (sample.stats().Has(key_)) return Status::OK();
+    JUICER_ASSIGN_OR_RETURN(std::string_view t, sample.GetText(text_key()));
+    const double r = kind_ == RepKind::kChar ? text::CharRepetitionRatio(t, n_, ctx)
+                                             : text::WordRepetitionRatio(t, n_, ctx);
+    sample.stats().Set(key_, StatValue(r));
+    return Status::OK();
+  }
+
+  Result<bool> Keep(const Sample& sample) const override {
+    JUICER_ASSIGN_OR_RETURN(double v, NumericStat(sample, key_));
+    return KeepRange(v, min_, max_);
+  }
+
+ private:
+  RepKind kind_;
+  std::string key_;
+  size_t n_;
+  std::optional<double> min_, max_;
+};
+
+ParamSpec RatioBound(std::string name, double def, std::string doc) {
+  return ParamSpec{.name = std::move(name), .type = ParamType::kFloat, .default_value = def, .doc = std::move(doc),
+                   .nullable = true};
+}
+
+ParamSpec RepLen(std::string doc) {
+  return ParamSpec{.name = "rep_len",
+                   .type = ParamType::kInt,
+                   .default_value = int64_t{10},
+                   .doc = std::move(doc),
+                   .min_value = 1.0};
+}
+
+OpInfo CharacterRepetitionInfo() {
+  OpInfo info;
+  info.name = "character_repetition_filter";
+  info.kind = OpKind::kFilter;
+  info.modality = Modality::kText;
+  info.summary = "Keep samples whose character n-gram repetition ratio is within [min_ratio, max_ratio].";
+  info.description =
+      "Stat char_rep_ratio (float), Data-Juicer's formula: take every n-gram of rep_len consecutive "
+      "Unicode code points (text[i:i+rep_len], len(text)-rep_len+1 of them) and count how often each "
+      "distinct n-gram occurs. With D distinct n-grams of which R occur more than once, "
+      "k = min(floor(sqrt(D)), R), and char_rep_ratio = (sum of the k largest counts) / (number of "
+      "n-grams). So a text without any repeated n-gram scores 0.0 (k = 0), and a text shorter than "
+      "rep_len has no n-grams and scores 0.0. Kept when min_ratio <= char_rep_ratio <= max_ratio. Same "
+      "name, params, defaults and stat key as Data-Juicer; n-grams are counted exactly (hashes are "
+      "confirmed by comparing the code points), and an existing char_rep_ratio stat is reused.";
+  info.params = {
+      RepLen("n-gram length in characters (code points)"),
+      RatioBound("min_ratio", 0.0, "samples with a lower repetition ratio are dropped"),
+      RatioBound("max_ratio", 0.5, "samples with a higher repetition ratio are dropped"),
+  };
+  info.stat_keys = {"char_rep_ratio"};
+  info.factory = [](const OpInfo& i, const OpParams& p) -> Result<std::unique_ptr<Op>> {
+    return std::unique_ptr<Op>(std::make_unique<RepetitionFilter>(i, p, RepKind::kChar));
+  };
+  return info;
+}
+
+OpInfo WordRepetitionInfo() {
+  OpInfo info;
+  info.name = "word_repetition_filter";
+  info.kind = OpKind::kFilter;
+  info.modality = Modality::kText;
+  info.summary = "Keep samples whose word n-gram repetition ratio is within [min_ratio, max_ratio].";
+  info.description =
+      "Stat word_rep_ratio (float), Data-Juicer's formula: the text is split on ' ', '\\n' and '\\t' "
+      "(empty words dropped); each word is lower-cased (full Unicode lower-casing as Python's "
+      "str.lower(), via ICU's root locale) and then stripped at both ends of Data-Juicer's "
+      "SPECIAL_CHARACTERS (ASCII punctuation, digits and whitespace, ~190 other symbols, emoji), and "
+      "the words left empty are dropped. Every run of rep_len consecutive words is an n-gram; "
+      "word_rep_ratio = (sum of the counts of the n-grams that occur more than once) / (number of "
+      "n-grams), 0.0 when there are fewer than rep_len words. Kept when min_ratio <= word_rep_ratio "
+      "<= max_ratio. Same as Data-Juicer with tokenization=false (its default); tokenization=true, "
+      "which takes words from a per-language SentencePiece model, is not available in juicer yet and "
+      "is refused when the op is built; lang only selects that model. An existing word_rep_ratio stat "
+      "is reused.";
+  info.params = {
+      ParamSpec{.name = "lang",
+                .type = ParamType::kString,
+                .default_value = std::string("en"),
+                .doc = "language of the samples (selects the SentencePiece model when tokenization=true)"},
+      ParamSpec{.name = "tokenization",
+                .type = ParamType::kBool,
+                .default_value = false,
+                .doc = "split words with a SentencePiece model instead of whitespace (not available in juicer yet)"},
+      RepLen("n-gram length in words"),
+      RatioBound("min_ratio", 0.0, "samples with a lower repetition ratio are dropped"),
+      RatioBound("max_ratio", 0.5, "samples with a higher repetition ratio are dropped"),
+  };
+  info.stat_keys = {"word_rep_ratio"};
+  info.factory = [](const OpInfo& i, const OpParams& p) -> Result<std::unique_ptr<Op>> {
+    if (p.GetBool("tokenization"))
+      return Status::Unavailable(
+          "tokenization=true needs the SentencePiece word model for lang '" + p.GetString("lang") +
+          "', and juicer has no SentencePiece support yet; use tokenization=false (whitespace words)");
+    return std::unique_ptr<Op>(std::make_unique<RepetitionFilter>(i, p, RepKind::kWord));
+  };
+  return info;
+}
+
+}  // namespace
+
+Status RegisterTextRepetitionFilters(OpRegistry& registry) {
+  JUICER_RETURN_IF_ERROR(registry.Add(CharacterRepetitionInfo()));
+  JUICER_RETURN_IF_ERROR(registry.Add(WordRepetitionInfo()));
+  return Status::OK();
+}
+
+}  // namespace juicer
