@@ -4,11 +4,14 @@
 #include <cstdlib>
 
 #include "ops/dedup/document_deduplicator.h"
+#include "ops/dedup/minhash_deduplicator.h"
 #include "ops/general/field_filters.h"
 #include "ops/select/field_selectors.h"
 #include "ops/select/random_selector.h"
 #include "ops/text/clean_mappers.h"
+#include "ops/text/latex_mappers.h"
 #include "ops/text/line_filters.h"
+#include "ops/text/normalize_mappers.h"
 #include "ops/text/repetition_filters.h"
 #include "ops/text/text_filters.h"
 
@@ -20,7 +23,10 @@ Status RegisterBuiltinOps(OpRegistry& registry) {
   JUICER_RETURN_IF_ERROR(RegisterTextRepetitionFilters(registry));
   JUICER_RETURN_IF_ERROR(RegisterFieldFilters(registry));
   JUICER_RETURN_IF_ERROR(RegisterTextCleanMappers(registry));
+  JUICER_RETURN_IF_ERROR(RegisterLatexMappers(registry));
+  JUICER_RETURN_IF_ERROR(RegisterNormalizeMappers(registry));
   JUICER_RETURN_IF_ERROR(RegisterDedupOps(registry));
+  JUICER_RETURN_IF_ERROR(RegisterMinHashDedupOps(registry));
   JUICER_RETURN_IF_ERROR(RegisterSelectorOps(registry));
   JUICER_RETURN_IF_ERROR(RegisterFieldSelectors(registry));
   return Status::OK();

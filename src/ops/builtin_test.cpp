@@ -20,12 +20,21 @@ const std::vector<std::string> kBuiltinOps = {
     "clean_ip_mapper",
     "clean_links_mapper",
     "document_deduplicator",
+    "document_minhash_deduplicator",
+    "expand_macro_mapper",
     "frequency_specified_field_selector",
     "maximum_line_length_filter",
+    "punctuation_normalization_mapper",
     "random_selector",
     "range_specified_field_selector",
+    "remove_bibliography_mapper",
+    "remove_comments_mapper",
+    "remove_header_mapper",
     "remove_long_words_mapper",
+    "remove_non_chinese_character_mapper",
     "remove_repeat_sentences_mapper",
+    "remove_specific_chars_mapper",
+    "remove_table_text_mapper",
     "remove_words_with_incorrect_substrings_mapper",
     "replace_content_mapper",
     "special_characters_filter",
@@ -35,6 +44,7 @@ const std::vector<std::string> kBuiltinOps = {
     "tags_specified_field_selector",
     "text_length_filter",
     "topk_specified_field_selector",
+    "whitespace_normalization_mapper",
     "word_repetition_filter",
     "words_num_filter",
 };
@@ -46,7 +56,8 @@ bool DynamicStatKeys(const std::string& op) {
 }
 // Params that are genuinely untyped in DJ: a list of strings or of numbers.
 bool UntypedParam(const std::string& op, const std::string& param) {
-  return op == "specified_field_filter" && param == "target_value";
+  return (op == "specified_field_filter" && param == "target_value") ||
+         (op == "remove_specific_chars_mapper" && param == "chars_to_remove");  // a str or a list (DJ joins either)
 }
 
 TEST(BuiltinOps, RegisteredListIsCheckedIn) {
