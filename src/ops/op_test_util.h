@@ -141,4 +141,24 @@ inline std::unique_ptr<Op> MustBuildFrom(const OpRegistry& registry, std::string
   return std::move(op).value();
 }
 
+// A registry holding one op family (built once per family and test binary).
+template <Status (*Register)(OpRegistry&)>
+const OpRegistry& FamilyRegistry() {
+  static const OpRegistry* registry = [] {
+    auto* r = new OpRegistry();
+    const Status s = Register(*r);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return r;
+  }();
+  return *registry;
+}
+
+// One conformance case of a mapper: its params, input JSON lines and expected output texts, in order.
+struct MapperCase {
+  std::string id;
+  GivenParams params;
+  std::vector<std::string> input;
+  std::vector<std::string> expected;
+};
+
 }  // namespace juicer::testing

@@ -14,22 +14,9 @@ using testing::MustBuildFrom;
 using testing::ParseJsonLines;
 using testing::RunMapper;
 
-const OpRegistry& Registry() {
-  static const OpRegistry* registry = [] {
-    auto* r = new OpRegistry();
-    const Status s = RegisterTextCleanMappers(*r);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    return r;
-  }();
-  return *registry;
-}
+using testing::MapperCase;
 
-struct MapperCase {
-  std::string id;
-  GivenParams params;
-  std::vector<std::string> input;     // JSON lines
-  std::vector<std::string> expected;  // output texts, in order
-};
+const OpRegistry& Registry() { return testing::FamilyRegistry<RegisterTextCleanMappers>(); }
 
 // The public conformance cases (../shared/conformance/cases/<op>.json), verbatim.
 const std::vector<MapperCase>& ConformanceCases() {
