@@ -317,8 +317,7 @@ OpInfo SuffixFilterInfo() {
       "or null suffixes list keeps every sample. A sample without the field, or whose field is null or "
       "not a string, matches no suffix (Data-Juicer's Arrow table reads a field other rows have as "
       "null). Suffixes are compared exactly: '.txt' and 'txt' differ, as in Data-Juicer. Like "
-      "Data-Juicer (a NON_STATS_FILTER) it writes no stat; the stat key listed is a placeholder for "
-      "juicer's registry, nothing is written under it.";
+      "Data-Juicer (a NON_STATS_FILTER) it writes no stat.";
   info.params = {
       ParamSpec{.name = "suffixes",
                 .type = ParamType::kStringList,
