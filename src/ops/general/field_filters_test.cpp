@@ -16,23 +16,10 @@ namespace {
 using testing::RunFilter;
 using testing::StringField;
 
-const OpRegistry& Registry() {
-  static const OpRegistry* r = [] {
-    auto* reg = new OpRegistry();  // leaked: ops keep references into it
-    Status st = RegisterFieldFilters(*reg);
-    EXPECT_TRUE(st.ok()) << st.ToString();
-    return reg;
-  }();
-  return *r;
-}
+const OpRegistry& Registry() { return testing::FamilyRegistry<RegisterFieldFilters>(); }
 
 std::unique_ptr<Op> Build(std::string_view name, const GivenParams& params = {}) {
-  auto info = Registry().Find(name);
-  EXPECT_TRUE(info.ok()) << info.status().ToString();
-  if (!info.ok()) return nullptr;
-  auto op = BuildOp(**info, params);
-  EXPECT_TRUE(op.ok()) << op.status().ToString();
-  return op.ok() ? std::move(op).value() : nullptr;
+  return testing::MustBuildFrom(Registry(), name, params);
 }
 
 Status BuildStatus(std::string_view name, const GivenParams& params) {

@@ -15,23 +15,10 @@ using testing::RunFilter;
 using testing::TextSample;
 using testing::TextSamples;
 
-const OpRegistry& Registry() {
-  static const OpRegistry* r = [] {
-    auto* reg = new OpRegistry();  // leaked: ops keep references into it
-    Status st = RegisterTextLineFilters(*reg);
-    EXPECT_TRUE(st.ok()) << st.ToString();
-    return reg;
-  }();
-  return *r;
-}
+const OpRegistry& Registry() { return testing::FamilyRegistry<RegisterTextLineFilters>(); }
 
 std::unique_ptr<Op> Build(std::string_view name, const GivenParams& params = {}) {
-  auto info = Registry().Find(name);
-  EXPECT_TRUE(info.ok()) << info.status().ToString();
-  if (!info.ok()) return nullptr;
-  auto op = BuildOp(**info, params);
-  EXPECT_TRUE(op.ok()) << op.status().ToString();
-  return op.ok() ? std::move(op).value() : nullptr;
+  return testing::MustBuildFrom(Registry(), name, params);
 }
 
 // Expected values from Python: len(t) / len(t.splitlines()) and max(map(len, t.splitlines())).

@@ -18,23 +18,10 @@ using testing::RunFilter;
 using testing::TextSample;
 using testing::TextSamples;
 
-const OpRegistry& Registry() {
-  static const OpRegistry* r = [] {
-    auto* reg = new OpRegistry();  // leaked: ops keep references into it
-    Status st = RegisterTextRepetitionFilters(*reg);
-    EXPECT_TRUE(st.ok()) << st.ToString();
-    return reg;
-  }();
-  return *r;
-}
+const OpRegistry& Registry() { return testing::FamilyRegistry<RegisterTextRepetitionFilters>(); }
 
 std::unique_ptr<Op> Build(std::string_view name, const GivenParams& params = {}) {
-  auto info = Registry().Find(name);
-  EXPECT_TRUE(info.ok()) << info.status().ToString();
-  if (!info.ok()) return nullptr;
-  auto op = BuildOp(**info, params);
-  EXPECT_TRUE(op.ok()) << op.status().ToString();
-  return op.ok() ? std::move(op).value() : nullptr;
+  return testing::MustBuildFrom(Registry(), name, params);
 }
 
 // Expected values computed with Data-Juicer's formulas in Python (character_repetition_filter.py,
