@@ -25,6 +25,7 @@ PACKAGES=(
   libcli11-dev libgoogle-perftools-dev
   libopencv-dev libopencv-contrib-dev libfreetype-dev libharfbuzz-dev libpng-dev fonts-dejavu-core
   libpugixml-dev zlib1g-dev
+  libtorch-dev libopenblas0-openmp libsentencepiece-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 time
 )

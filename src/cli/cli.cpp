@@ -2,6 +2,7 @@
 #include <cstring>
 
 #include "cli/commands.h"
+#include "probe/probe.h"
 
 namespace juicer {
 
@@ -17,6 +18,10 @@ const char* kUsage =
     "  ops [NAME | --list]       list the operators, or document one\n"
     "  demo [--out DIR]          build the bundled demo dataset, process and analyze it\n"
     "  datasets list|build NAME  build benchmark datasets from real Debian/npm data\n"
+    "  train --task T --data POOL --out DIR   train a probe model (clip, caption, lm) on the CPU\n"
+    "  eval --model DIR --data EVAL           evaluate a probe model -> metrics.json\n"
+    "  baseline --task T --train POOL --data EVAL   nearest-neighbour caption / unigram LM baselines\n"
+    "  encode --model DIR --data DATA --out F clip image/text embeddings of a trained model\n"
     "\n"
     "`juicer <command> --help` shows a command's options.\n";
 }  // namespace
@@ -39,6 +44,10 @@ int RunCli(int argc, char** argv) {
   if (cmd == "ops") return CmdOps(args);
   if (cmd == "demo") return CmdDemo(args);
   if (cmd == "datasets") return CmdDatasets(args);
+  if (cmd == "train" || cmd == "eval" || cmd == "baseline" || cmd == "encode") {
+    probe::PrepareProcessForTorch(argc, argv);
+    return CmdProbe(cmd, args);
+  }
   std::fprintf(stderr, "juicer: unknown command '%s'\n\n%s", cmd.c_str(), kUsage);
   return 2;
 }

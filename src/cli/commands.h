@@ -19,6 +19,9 @@ int CmdDatasets(const std::vector<std::string>& args);
 // `juicer demo [--out DIR]`
 int CmdDemo(const std::vector<std::string>& args);
 
+// `juicer train|eval|baseline|encode` (probe models)
+int CmdProbe(const std::string& cmd, const std::vector<std::string>& args);
+
 // Markdown reference of every op (docs/ops.md is this text).
 std::string OpsMarkdown(const OpRegistry& registry);
 std::string OpDocText(const OpInfo& info);

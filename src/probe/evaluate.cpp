@@ -1,0 +1,304 @@
+// EvalProbe and the clip encoder export (libtorch).
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "core/dataset_writer.h"
+#include "core/json_text.h"
+#include "probe/caption_metrics.h"
+#include "probe/probe.h"
+#include "probe/task_nets.h"
+
+namespace juicer::probe {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string Num(double x) {
+  if (!std::isfinite(x)) return "null";
+  char b[40];
+  std::snprintf(b, sizeof b, "%.6g", x);
+  return b;
+}
+
+struct LoadedModel {
+  ProbeConfig cfg;
+  std::unique_ptr<Tokenizer> tok;
+  TaskNet net;
+};
+
+Result<LoadedModel> LoadModel(const std::string& dir, int threads) {
+  LoadedModel m;
+  if (!fs::exists(dir + "/model.pt"))
+    return Status::NotFound("'" + dir + "' is not a trained model directory (no model.pt; run `juicer train` first)");
+  JUICER_ASSIGN_OR_RETURN(m.cfg, ReadConfigJson(dir + "/config.json"));
+  JUICER_ASSIGN_OR_RETURN(m.tok, LoadTokenizer(dir + "/tokenizer"));
+  if (threads > 0) m.cfg.threads = threads;
+  torch::set_num_threads(m.cfg.threads);
+  m.net = MakeTaskNet(m.cfg, m.tok->VocabSize(), m.tok->Pad());
+  try {
+    LoadTaskNet(m.net, dir + "/model.pt");
+  } catch (const c10::Error& e) {
+    return Status::DataError("cannot load '" + dir + "/model.pt': " + e.what_without_backtrace());
+  }
+  m.net.module->eval();
+  return m;
+}
+
+// Row-normalised embeddings of images / token rows, computed in chunks of `batch`.
+torch::Tensor ImageEmbeddings(ClipNet& net, const torch::Tensor& pixels, int batch) {
+  std::vector<torch::Tensor> parts;
+  for (int64_t i = 0; i < pixels.size(0); i += batch) parts.push_back(net->EncodeImage(pixels.slice(0, i, i + batch)));
+  return torch::cat(parts);
+}
+
+torch::Tensor TextEmbeddings(ClipNet& net, const TokenRows& rows, int batch) {
+  auto ids = torch::from_blob(const_cast<int64_t*>(rows.ids.data()), {rows.rows, rows.cols}, torch::kLong);
+  auto eot = torch::from_blob(const_cast<int64_t*>(rows.eot.data()), {rows.rows}, torch::kLong);
+  std::vector<torch::Tensor> parts;
+  for (int64_t i = 0; i < rows.rows; i += batch) {
+    auto e = eot.slice(0, i, i + batch);
+    const int64_t len = e.max().item<int64_t>() + 1;
+    parts.push_back(net->EncodeText(ids.slice(0, i, i + batch).slice(1, 0, len), e));
+  }
+  return torch::cat(parts);
+}
+
+const std::vector<std::string>& PromptTemplates() {
+  static const std::vector<std::string> t = {"a photo of a {}.", "a picture of a {}.", "a drawing of a {}.",
+                                             "an icon of a {}.", "{}", "a {} emoji."};
+  return t;
+}
+
+// Class names per task: eval_zeroshot_classes.json beside the data file, else the labels seen.
+std::map<std::string, std::vector<std::string>> ClassLists(const std::string& data,
+                                                           const std::vector<ProbeRecord>& recs) {
+  std::map<std::string, std::vector<std::string>> out;
+  const fs::path file = fs::path(data).parent_path() / "eval_zeroshot_classes.json";
+  if (fs::is_regular_file(data) && fs::exists(file)) {
+    try {
+      YAML::Node root = YAML::LoadFile(file.string());
+      for (const auto& kv : root) out[kv.first.as<std::string>()] = kv.second.as<std::vector<std::string>>();
+    } catch (const YAML::Exception&) {
+      out.clear();
+    }
+  }
+  std::map<std::string, std::set<std::string>> seen;
+  for (const auto& r : recs) seen[r.task].insert(r.label);
+  for (const auto& [task, labels] : seen) {
+    auto& list = out[task];
+    for (const auto& l : labels)
+      if (std::find(list.begin(), list.end(), l) == list.end()) list.push_back(l);
+  }
+  return out;
+}
+
+std::string ZeroShot(LoadedModel& m, const std::string& data, const PreparedData& d, const torch::Tensor& img) {
+  auto classes = ClassLists(data, d.records);
+  std::string j = "{";
+  double acc_sum = 0, chance_sum = 0;
+  int tasks = 0;
+  for (const auto& [task, names] : classes) {
+    std::vector<std::string> prompts;
+    for (const auto& c : names)
+      for (const auto& t : PromptTemplates()) prompts.push_back(t.substr(0, t.find("{}")) + c + t.substr(t.find("{}") + 2));
+    auto te = TextEmbeddings(m.net.clip, EncodeCaptions(*m.tok, prompts, m.cfg.ctx), m.cfg.eval_batch);
+    te = te.view({static_cast<int64_t>(names.size()), static_cast<int64_t>(PromptTemplates().size()), -1}).mean(1);
+    te = torch::nn::functional::normalize(te, torch::nn::functional::NormalizeFuncOptions().dim(1));
+    int64_t n = 0, correct = 0;
+    for (size_t i = 0; i < d.records.size(); ++i) {
+      if (d.records[i].task != task) continue;
+      const auto it = std::find(names.begin(), names.end(), d.records[i].label);
+      const int64_t truth = it - names.begin();
+      const int64_t pred = img[static_cast<int64_t>(i)].matmul(te.t()).argmax().item<int64_t>();
+      ++n;
+      correct += pred == truth;
+    }
+    const double acc = n ? static_cast<double>(correct) / n : NAN, chance = 1.0 / names.size();
+    j += std::string(tasks ? "," : "") + "\n      " + JsonString(task) + ": {\"accuracy\": " + Num(acc) +
+         ", \"chance\": " + Num(chance) + ", \"classes\": " + std::to_string(names.size()) + ", \"n\": " +
+         std::to_string(n) + "}";
+    acc_sum += acc;
+    chance_sum += chance;
+    ++tasks;
+  }
+  return "{\"zeroshot_mean_accuracy\": " + Num(acc_sum / tasks) + ", \"zeroshot_mean_chance\": " +
+         Num(chance_sum / tasks) + ", \"n\": " + std::to_string(d.records.size()) + ",\n    \"tasks\": " + j +
+         "\n    }}";
+}
+
+std::string Retrieval(LoadedModel& m, const PreparedData& d, const torch::Tensor& img) {
+  std::vector<std::string> texts;
+  for (const auto& r : d.records) texts.push_back(r.text);
+  auto txt = TextEmbeddings(m.net.clip, EncodeCaptions(*m.tok, texts, m.cfg.ctx), m.cfg.eval_batch);
+  const int n = static_cast<int>(texts.size());
+  auto sim = img.matmul(txt.t()).contiguous();
+  std::vector<float> i2t(sim.data_ptr<float>(), sim.data_ptr<float>() + static_cast<size_t>(n) * n);
+  auto simt = sim.t().contiguous();
+  std::vector<float> t2i(simt.data_ptr<float>(), simt.data_ptr<float>() + static_cast<size_t>(n) * n);
+  std::string j = "{\"n\": " + std::to_string(n);
+  for (int k : {1, 5, 10}) {
+    j += ", \"i2t_R@" + std::to_string(k) + "\": " + Num(RecallAtK(i2t, n, k)) + ", \"t2i_R@" + std::to_string(k) +
+         "\": " + Num(RecallAtK(t2i, n, k)) + ", \"chance_R@" + std::to_string(k) + "\": " + Num(std::min(1.0, double(k) / n));
+  }
+  return j + "}";
+}
+
+std::vector<std::string> GreedyCaptions(LoadedModel& m, const torch::Tensor& pixels) {
+  auto& net = m.net.caption;
+  const int max_new = std::min(m.cfg.max_new_tokens, m.cfg.ctx - 1);
+  std::vector<std::string> out;
+  for (int64_t i = 0; i < pixels.size(0); i += m.cfg.eval_batch) {
+    auto px = pixels.slice(0, i, i + m.cfg.eval_batch);
+    auto prefix = net->Prefix(px);
+    const int64_t b = px.size(0);
+    auto tokens = torch::full({b, 1}, m.tok->Bos(), torch::kLong);
+    auto done = torch::zeros({b}, torch::kBool);
+    for (int t = 0; t < max_new && !done.all().item<bool>(); ++t) {
+      auto next = net->forward(prefix, tokens).select(1, tokens.size(1) - 1).argmax(-1);
+      next = torch::where(done, torch::full_like(next, m.tok->Pad()), next);
+      done = done.logical_or(next.eq(m.tok->Eos()));
+      tokens = torch::cat({tokens, next.unsqueeze(1)}, 1);
+    }
+    for (int64_t r = 0; r < b; ++r) {
+      std::vector<int> ids;
+      for (int64_t t = 1; t < tokens.size(1); ++t) {
+        const int id = static_cast<int>(tokens[r][t].item<int64_t>());
+        if (id == m.tok->Eos() || id == m.tok->Pad()) break;
+        ids.push_back(id);
+      }
+      out.push_back(m.tok->Decode(ids));
+    }
+  }
+  return out;
+}
+
+// Perplexity of token rows / windows under the model.
+std::pair<double, int64_t> TotalNll(LoadedModel& m, const torch::Tensor& tokens, const torch::Tensor& eot,
+                                    const torch::Tensor& pixels) {
+  double nll = 0;
+  int64_t count = 0;
+  DataTensors t;
+  t.tokens = tokens;
+  t.eot = eot;
+  t.pixels = pixels;
+  for (int64_t i = 0; i < tokens.size(0); i += m.cfg.eval_batch) {
+    auto idx = torch::arange(i, std::min(i + m.cfg.eval_batch, tokens.size(0)), torch::kLong);
+    auto [s, c] = BatchNll(m.net, Gather(t, idx));
+    nll += s;
+    count += c;
+  }
+  return {nll, count};
+}
+
+std::string CaptionMetrics(LoadedModel& m, PreparedData& d, const torch::Tensor& pixels) {
+  std::vector<std::string> hyps = GreedyCaptions(m, pixels), texts;
+  std::vector<std::vector<std::string>> refs;
+  for (const auto& r : d.records) {
+    refs.push_back(r.references);
+    texts.push_back(r.text);
+  }
+  const auto bleu = CorpusBleu(hyps, refs);
+  const double cider = CiderD(hyps, refs);
+  d.captions = EncodeCaptions(*m.tok, texts, m.cfg.ctx);
+  auto ids = torch::from_blob(d.captions.ids.data(), {d.captions.rows, d.captions.cols}, torch::kLong);
+  auto eot = torch::from_blob(d.captions.eot.data(), {d.captions.rows}, torch::kLong);
+  auto [nll, count] = TotalNll(m, ids, eot, pixels);
+  std::set<std::string> distinct(hyps.begin(), hyps.end());
+  std::string j = "{\"n\": " + std::to_string(hyps.size()) + ", \"BLEU-1\": " + Num(bleu[0]) + ", \"BLEU-2\": " +
+                  Num(bleu[1]) + ", \"BLEU-3\": " + Num(bleu[2]) + ", \"BLEU-4\": " + Num(bleu[3]) +
+                  ", \"CIDEr-D\": " + Num(cider) + ", \"caption_perplexity\": " + Num(std::exp(nll / count)) +
+                  ", \"distinct_captions\": " + std::to_string(distinct.size()) + ",\n      \"samples\": [";
+  for (size_t i = 0; i < std::min<size_t>(12, hyps.size()); ++i) {
+    j += std::string(i ? "," : "") + "\n        {\"image\": " + JsonString(d.records[i].image_path) +
+         ", \"reference\": " + JsonString(refs[i][0]) + ", \"generated\": " + JsonString(hyps[i]) + "}";
+  }
+  return j + "]}";
+}
+
+std::string LmMetrics(LoadedModel& m, const PreparedData& d) {
+  std::vector<std::string> texts;
+  for (const auto& r : d.records) texts.push_back(r.text);
+  LmWindows w = MakeLmWindows(*m.tok, texts, m.cfg.ctx);
+  auto ids = torch::from_blob(w.ids.data(), {w.rows, w.cols}, torch::kLong);
+  auto [nll, count] = TotalNll(m, ids, {}, {});
+  return "{\"n\": " + std::to_string(texts.size()) + ", \"tokens\": " + std::to_string(count) + ", \"bytes\": " +
+         std::to_string(w.bytes) + ", \"perplexity\": " + Num(std::exp(nll / count)) + ", \"bits_per_byte\": " +
+         Num(nll / std::log(2.0) / w.bytes) + ", \"nll_per_token\": " + Num(nll / count) + "}";
+}
+
+}  // namespace
+
+Status WriteClipEmbeddings(TaskNet& net, const torch::Tensor& pixels, const torch::Tensor& tokens,
+                           const torch::Tensor& eot, int eval_batch, const std::string& path) {
+  torch::NoGradGuard no_grad;
+  net.module->eval();
+  auto img = ImageEmbeddings(net.clip, pixels, eval_batch).contiguous();
+  TokenRows rows;
+  rows.rows = tokens.size(0);
+  rows.cols = tokens.size(1);
+  auto tc = tokens.contiguous();
+  rows.ids.assign(tc.data_ptr<int64_t>(), tc.data_ptr<int64_t>() + tc.numel());
+  auto ec = eot.contiguous();
+  rows.eot.assign(ec.data_ptr<int64_t>(), ec.data_ptr<int64_t>() + ec.numel());
+  auto txt = TextEmbeddings(net.clip, rows, eval_batch).contiguous();
+  const int32_t hdr[2] = {static_cast<int32_t>(img.size(0)), static_cast<int32_t>(img.size(1))};
+  std::string bytes(reinterpret_cast<const char*>(hdr), sizeof hdr);
+  bytes.append(reinterpret_cast<const char*>(img.data_ptr<float>()), img.numel() * sizeof(float));
+  bytes.append(reinterpret_cast<const char*>(txt.data_ptr<float>()), txt.numel() * sizeof(float));
+  return WriteFileAtomic(path, bytes);
+}
+
+Status EncodeClip(const std::string& model, const std::string& data, size_t limit, const std::string& out,
+                  int threads) {
+  InitProbeRuntime();
+  JUICER_ASSIGN_OR_RETURN(LoadedModel m, LoadModel(model, threads));
+  if (m.cfg.task != "clip") return Status::InvalidArgument("'" + model + "' is a " + m.cfg.task + " model, not clip");
+  JUICER_ASSIGN_OR_RETURN(PreparedData d, PrepareData(m.cfg, data, m.tok.get(), false, limit));
+  DataTensors t = MakeDataTensors(m.cfg, &d);
+  return WriteClipEmbeddings(m.net, t.pixels, t.tokens, t.eot, m.cfg.eval_batch, out);
+}
+
+Result<std::string> EvalProbe(const EvalOptions& opt) {
+  InitProbeRuntime();
+  JUICER_ASSIGN_OR_RETURN(LoadedModel m, LoadModel(opt.model, opt.threads));
+  if (!opt.task.empty() && opt.task != m.cfg.task)
+    return Status::InvalidArgument("--task " + opt.task + " but '" + opt.model + "' is a " + m.cfg.task + " model");
+  if (opt.data.empty()) return Status::InvalidArgument("eval needs at least one --data set");
+  torch::NoGradGuard no_grad;
+  std::string j = "{\n  \"task\": \"" + m.cfg.task + "\", \"size\": \"" + m.cfg.size + "\", \"model\": " +
+                  JsonString(opt.model);
+  for (const auto& data : opt.data) {
+    JUICER_ASSIGN_OR_RETURN(PreparedData d, PrepareData(m.cfg, data, nullptr, false));
+    std::string section;
+    if (m.cfg.task == "lm") {
+      section = LmMetrics(m, d);
+    } else {
+      const int64_t n = static_cast<int64_t>(d.records.size());
+      auto pixels = torch::from_blob(d.pixels.data(), {n, m.cfg.image_res, m.cfg.image_res, 3}, torch::kUInt8);
+      if (m.cfg.task == "caption") {
+        section = CaptionMetrics(m, d, pixels);
+      } else {
+        auto img = ImageEmbeddings(m.net.clip, pixels, m.cfg.eval_batch);
+        const bool zeroshot = std::all_of(d.records.begin(), d.records.end(),
+                                          [](const ProbeRecord& r) { return !r.task.empty() && !r.label.empty(); });
+        section = zeroshot ? ZeroShot(m, data, d, img) : Retrieval(m, d, img);
+      }
+    }
+    if (d.skipped) section.insert(1, "\"skipped_samples\": " + std::to_string(d.skipped) + ", ");
+    j += ",\n  " + JsonString(fs::path(data).stem().string()) + ": " + section;
+  }
+  j += "\n}\n";
+  const std::string out = opt.out.empty() ? opt.model + "/metrics.json" : opt.out;
+  JUICER_RETURN_IF_ERROR(WriteFileAtomic(out, j));
+  return j;
+}
+
+}  // namespace juicer::probe

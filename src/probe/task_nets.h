@@ -1,0 +1,53 @@
+// A probe network behind one interface for the trainer and evaluator (libtorch; torch TUs only).
+#pragma once
+
+#include <memory>
+
+#include "probe/nets.h"
+#include "probe/prepare.h"
+
+namespace juicer::probe {
+
+// The network of cfg.task plus its training loss on a batch of row indices of prepared data.
+struct TaskNet {
+  std::shared_ptr<torch::nn::Module> module;
+  ClipNet clip{nullptr};
+  CaptionNet caption{nullptr};
+  GptNet gpt{nullptr};
+  int vocab = 0;
+  int pad = 0;
+};
+
+TaskNet MakeTaskNet(const ProbeConfig& cfg, int vocab, int pad);
+
+// Tensors over prepared data (views of its buffers: `data` must outlive them).
+struct DataTensors {
+  torch::Tensor pixels;  // uint8 [N, R, R, 3]
+  torch::Tensor tokens;  // int64 [N, ctx] (clip/caption) or [W, ctx + 1] (lm)
+  torch::Tensor eot;     // int64 [N]
+  int64_t rows = 0;
+};
+DataTensors MakeDataTensors(const ProbeConfig& cfg, PreparedData* data);
+
+// Batch `idx` gathered (index_select; tokens trimmed to the longest caption in the batch).
+struct Batch {
+  torch::Tensor pixels, tokens, eot;
+};
+Batch Gather(const DataTensors& t, const torch::Tensor& idx);
+
+// Mean loss of the batch (InfoNCE, or token cross-entropy ignoring padding).
+torch::Tensor BatchLoss(TaskNet& net, const Batch& b);
+
+// Sum of token negative log-likelihoods (nats) and the number of target tokens (caption/lm).
+std::pair<double, int64_t> BatchNll(TaskNet& net, const Batch& b);
+
+// clip: writes int32 n, int32 dim, then n image and n text embeddings (float32, eval mode, chunks of
+// eval_batch) — the format of embeddings_check.bin and `juicer encode`.
+Status WriteClipEmbeddings(TaskNet& net, const torch::Tensor& pixels, const torch::Tensor& tokens,
+                           const torch::Tensor& eot, int eval_batch, const std::string& path);
+
+void SaveTaskNet(TaskNet& net, const std::string& path);
+void LoadTaskNet(TaskNet& net, const std::string& path);
+int64_t NumParams(const TaskNet& net);
+
+}  // namespace juicer::probe
