@@ -20,7 +20,7 @@ const char* kTrainHelp =
     "to DIR/checkpoint/ and --resume continues from there. Model keys: see docs/probes.md.\n";
 const char* kEvalHelp =
     "usage: juicer eval --model DIR --data EVAL.jsonl [--data EVAL2.jsonl ...] [--task T] [--out metrics.json]\n"
-    "                   [--threads N]\n"
+    "                   [--threads N] [--set beam_size=N|max_new_tokens=N|eval_batch=N]\n"
     "\n"
     "clip: zero-shot accuracy (data with task/label fields) or image<->text retrieval R@1/5/10;\n"
     "caption: BLEU-1..4, CIDEr-D, caption perplexity, sample captions; lm: perplexity and bits per byte.\n"
@@ -114,12 +114,20 @@ Status RunTrain(const std::vector<std::string>& args) {
 }
 
 Status RunEval(const std::vector<std::string>& args) {
-  JUICER_ASSIGN_OR_RETURN(Flags f, ParseFlags(args, {"--task", "--model", "--data", "--out", "--threads"}, {}, "eval"));
+  JUICER_ASSIGN_OR_RETURN(Flags f,
+                          ParseFlags(args, {"--task", "--model", "--data", "--out", "--threads", "--set"}, {}, "eval"));
   probe::EvalOptions o;
   o.model = f.Get("--model");
   o.task = f.Get("--task");
   o.out = f.Get("--out");
   if (f.values.count("--data")) o.data = f.values.at("--data");
+  if (f.values.count("--set")) {
+    for (const auto& kv : f.values.at("--set")) {
+      const size_t eq = kv.find('=');
+      if (eq == std::string::npos) return Status::InvalidArgument("--set expects key=value, got '" + kv + "'");
+      o.overrides.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+    }
+  }
   if (o.model.empty() || o.data.empty()) return Status::InvalidArgument("eval needs --model and --data (see juicer eval --help)");
   JUICER_ASSIGN_OR_RETURN(o.threads, IntFlag(f, "--threads", 0));
   JUICER_ASSIGN_OR_RETURN(std::string metrics, probe::EvalProbe(o));

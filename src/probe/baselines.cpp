@@ -10,18 +10,12 @@
 #include "core/json_text.h"
 #include "probe/caption_metrics.h"
 #include "probe/prepare.h"
+#include "probe/json_num.h"
 #include "probe/probe.h"
 
 namespace juicer::probe {
 
 namespace {
-
-std::string Num(double x) {
-  if (!std::isfinite(x)) return "null";
-  char b[40];
-  std::snprintf(b, sizeof b, "%.6g", x);
-  return b;
-}
 
 constexpr int kRes = 32, kSmall = 16;
 
@@ -49,7 +43,7 @@ std::vector<float> Thumbs(const std::vector<uint8_t>& px, size_t n) {
 
 std::string CaptionScores(const std::vector<std::string>& hyps, const std::vector<std::vector<std::string>>& refs) {
   const auto b = CorpusBleu(hyps, refs);
-  return "{\"BLEU-1\": " + Num(b[0]) + ", \"BLEU-4\": " + Num(b[3]) + ", \"CIDEr-D\": " + Num(CiderD(hyps, refs)) + "}";
+  return "{\"BLEU-1\": " + JsonNum(b[0]) + ", \"BLEU-4\": " + JsonNum(b[3]) + ", \"CIDEr-D\": " + JsonNum(CiderD(hyps, refs)) + "}";
 }
 
 Result<std::string> CaptionBaselines(const BaselineOptions& opt) {
@@ -128,8 +122,8 @@ Result<std::string> UnigramBaseline(const BaselineOptions& opt) {
         if (id != tok->Pad()) nll -= std::log(count[id] / total);
       }
     j += ",\n  " + JsonString(std::filesystem::path(data).stem().string()) + ": {\"unigram\": {\"tokens\": " +
-         std::to_string(w.targets) + ", \"perplexity\": " + Num(std::exp(nll / w.targets)) + ", \"bits_per_byte\": " +
-         Num(nll / std::log(2.0) / w.bytes) + "}}";
+         std::to_string(w.targets) + ", \"perplexity\": " + JsonNum(std::exp(nll / w.targets)) + ", \"bits_per_byte\": " +
+         JsonNum(nll / std::log(2.0) / w.bytes) + "}}";
   }
   return j + "\n}\n";
 }

@@ -6,12 +6,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <set>
 
 #include "core/dataset_writer.h"
 #include "core/json_text.h"
 #include "probe/caption_metrics.h"
+#include "probe/json_num.h"
 #include "probe/probe.h"
 #include "probe/task_nets.h"
 
@@ -21,18 +23,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string Num(double x) {
-  if (!std::isfinite(x)) return "null";
-  char b[40];
-  std::snprintf(b, sizeof b, "%.6g", x);
-  return b;
-}
-
-struct LoadedModel {
-  ProbeConfig cfg;
-  std::unique_ptr<Tokenizer> tok;
-  TaskNet net;
-};
+}  // namespace
 
 Result<LoadedModel> LoadModel(const std::string& dir, int threads) {
   LoadedModel m;
@@ -52,24 +43,7 @@ Result<LoadedModel> LoadModel(const std::string& dir, int threads) {
   return m;
 }
 
-// Row-normalised embeddings of images / token rows, computed in chunks of `batch`.
-torch::Tensor ImageEmbeddings(ClipNet& net, const torch::Tensor& pixels, int batch) {
-  std::vector<torch::Tensor> parts;
-  for (int64_t i = 0; i < pixels.size(0); i += batch) parts.push_back(net->EncodeImage(pixels.slice(0, i, i + batch)));
-  return torch::cat(parts);
-}
-
-torch::Tensor TextEmbeddings(ClipNet& net, const TokenRows& rows, int batch) {
-  auto ids = torch::from_blob(const_cast<int64_t*>(rows.ids.data()), {rows.rows, rows.cols}, torch::kLong);
-  auto eot = torch::from_blob(const_cast<int64_t*>(rows.eot.data()), {rows.rows}, torch::kLong);
-  std::vector<torch::Tensor> parts;
-  for (int64_t i = 0; i < rows.rows; i += batch) {
-    auto e = eot.slice(0, i, i + batch);
-    const int64_t len = e.max().item<int64_t>() + 1;
-    parts.push_back(net->EncodeText(ids.slice(0, i, i + batch).slice(1, 0, len), e));
-  }
-  return torch::cat(parts);
-}
+namespace {
 
 const std::vector<std::string>& PromptTemplates() {
   static const std::vector<std::string> t = {"a photo of a {}.", "a picture of a {}.", "a drawing of a {}.",
@@ -122,15 +96,15 @@ std::string ZeroShot(LoadedModel& m, const std::string& data, const PreparedData
       correct += pred == truth;
     }
     const double acc = n ? static_cast<double>(correct) / n : NAN, chance = 1.0 / names.size();
-    j += std::string(tasks ? "," : "") + "\n      " + JsonString(task) + ": {\"accuracy\": " + Num(acc) +
-         ", \"chance\": " + Num(chance) + ", \"classes\": " + std::to_string(names.size()) + ", \"n\": " +
+    j += std::string(tasks ? "," : "") + "\n      " + JsonString(task) + ": {\"accuracy\": " + JsonNum(acc) +
+         ", \"chance\": " + JsonNum(chance) + ", \"classes\": " + std::to_string(names.size()) + ", \"n\": " +
          std::to_string(n) + "}";
     acc_sum += acc;
     chance_sum += chance;
     ++tasks;
   }
-  return "{\"zeroshot_mean_accuracy\": " + Num(acc_sum / tasks) + ", \"zeroshot_mean_chance\": " +
-         Num(chance_sum / tasks) + ", \"n\": " + std::to_string(d.records.size()) + ",\n    \"tasks\": " + j +
+  return "{\"zeroshot_mean_accuracy\": " + JsonNum(acc_sum / tasks) + ", \"zeroshot_mean_chance\": " +
+         JsonNum(chance_sum / tasks) + ", \"n\": " + std::to_string(d.records.size()) + ",\n    \"tasks\": " + j +
          "\n    }}";
 }
 
@@ -145,34 +119,57 @@ std::string Retrieval(LoadedModel& m, const PreparedData& d, const torch::Tensor
   std::vector<float> t2i(simt.data_ptr<float>(), simt.data_ptr<float>() + static_cast<size_t>(n) * n);
   std::string j = "{\"n\": " + std::to_string(n);
   for (int k : {1, 5, 10}) {
-    j += ", \"i2t_R@" + std::to_string(k) + "\": " + Num(RecallAtK(i2t, n, k)) + ", \"t2i_R@" + std::to_string(k) +
-         "\": " + Num(RecallAtK(t2i, n, k)) + ", \"chance_R@" + std::to_string(k) + "\": " + Num(std::min(1.0, double(k) / n));
+    j += ", \"i2t_R@" + std::to_string(k) + "\": " + JsonNum(RecallAtK(i2t, n, k)) + ", \"t2i_R@" + std::to_string(k) +
+         "\": " + JsonNum(RecallAtK(t2i, n, k)) + ", \"chance_R@" + std::to_string(k) + "\": " + JsonNum(std::min(1.0, double(k) / n));
   }
   return j + "}";
 }
 
-std::vector<std::string> GreedyCaptions(LoadedModel& m, const torch::Tensor& pixels) {
+// Beam search (beam_size 1 = greedy): each image keeps the beam_size best partial captions by summed
+// log-probability; finished beams (EOS) carry on with padding; the winner has the best score divided by
+// its length^0.7 (length normalisation, as in most captioning work).
+std::vector<std::string> DecodeCaptions(LoadedModel& m, const torch::Tensor& pixels) {
   auto& net = m.net.caption;
   const int max_new = std::min(m.cfg.max_new_tokens, m.cfg.ctx - 1);
+  const int64_t k = std::max(1, m.cfg.beam_size);
+  const int64_t pad = m.tok->Pad(), eos = m.tok->Eos();
   std::vector<std::string> out;
   for (int64_t i = 0; i < pixels.size(0); i += m.cfg.eval_batch) {
     auto px = pixels.slice(0, i, i + m.cfg.eval_batch);
-    auto prefix = net->Prefix(px);
     const int64_t b = px.size(0);
-    auto tokens = torch::full({b, 1}, m.tok->Bos(), torch::kLong);
-    auto done = torch::zeros({b}, torch::kBool);
+    auto prefix = net->Prefix(px).repeat_interleave(k, 0);                       // [B*k, P, D]
+    auto tokens = torch::full({b * k, 1}, m.tok->Bos(), torch::kLong);
+    auto scores = torch::full({b, k}, -std::numeric_limits<float>::infinity());
+    scores.select(1, 0).fill_(0);
+    scores = scores.reshape({b * k});
+    auto done = torch::zeros({b * k}, torch::kBool);
+    auto length = torch::zeros({b * k}, torch::kFloat);
     for (int t = 0; t < max_new && !done.all().item<bool>(); ++t) {
-      auto next = net->forward(prefix, tokens).select(1, tokens.size(1) - 1).argmax(-1);
-      next = torch::where(done, torch::full_like(next, m.tok->Pad()), next);
-      done = done.logical_or(next.eq(m.tok->Eos()));
-      tokens = torch::cat({tokens, next.unsqueeze(1)}, 1);
+      auto logp = torch::log_softmax(net->forward(prefix, tokens).select(1, tokens.size(1) - 1), -1);  // [B*k, V]
+      const int64_t v = logp.size(1);
+      // A finished beam may only add padding, at no cost.
+      auto pad_only = torch::full({v}, -std::numeric_limits<float>::infinity());
+      pad_only[pad] = 0;
+      logp = torch::where(done.unsqueeze(1), pad_only.unsqueeze(0).expand({b * k, v}), logp);
+      auto cand = (scores.unsqueeze(1) + logp).reshape({b, k * v});
+      auto [top, idx] = cand.topk(k, 1);                                           // [B, k]
+      auto src = (idx.div(v, "floor") + torch::arange(b, torch::kLong).unsqueeze(1) * k).reshape({b * k});
+      auto next = idx.remainder(v).reshape({b * k});
+      tokens = torch::cat({tokens.index_select(0, src), next.unsqueeze(1)}, 1);
+      const auto prev_done = done.index_select(0, src);
+      length = length.index_select(0, src) + prev_done.logical_not().to(torch::kFloat);
+      done = prev_done.logical_or(next.eq(eos)).logical_or(next.eq(pad));
+      scores = top.reshape({b * k});
     }
+    auto norm = (scores / length.clamp_min(1).pow(0.7)).reshape({b, k});
+    auto best = norm.argmax(1);
     for (int64_t r = 0; r < b; ++r) {
+      const int64_t row = r * k + best[r].item<int64_t>();
       std::vector<int> ids;
       for (int64_t t = 1; t < tokens.size(1); ++t) {
-        const int id = static_cast<int>(tokens[r][t].item<int64_t>());
-        if (id == m.tok->Eos() || id == m.tok->Pad()) break;
-        ids.push_back(id);
+        const int64_t id = tokens[row][t].item<int64_t>();
+        if (id == eos || id == pad) break;
+        ids.push_back(static_cast<int>(id));
       }
       out.push_back(m.tok->Decode(ids));
     }
@@ -199,7 +196,7 @@ std::pair<double, int64_t> TotalNll(LoadedModel& m, const torch::Tensor& tokens,
 }
 
 std::string CaptionMetrics(LoadedModel& m, PreparedData& d, const torch::Tensor& pixels) {
-  std::vector<std::string> hyps = GreedyCaptions(m, pixels), texts;
+  std::vector<std::string> hyps = DecodeCaptions(m, pixels), texts;
   std::vector<std::vector<std::string>> refs;
   for (const auto& r : d.records) {
     refs.push_back(r.references);
@@ -212,10 +209,11 @@ std::string CaptionMetrics(LoadedModel& m, PreparedData& d, const torch::Tensor&
   auto eot = torch::from_blob(d.captions.eot.data(), {d.captions.rows}, torch::kLong);
   auto [nll, count] = TotalNll(m, ids, eot, pixels);
   std::set<std::string> distinct(hyps.begin(), hyps.end());
-  std::string j = "{\"n\": " + std::to_string(hyps.size()) + ", \"BLEU-1\": " + Num(bleu[0]) + ", \"BLEU-2\": " +
-                  Num(bleu[1]) + ", \"BLEU-3\": " + Num(bleu[2]) + ", \"BLEU-4\": " + Num(bleu[3]) +
-                  ", \"CIDEr-D\": " + Num(cider) + ", \"caption_perplexity\": " + Num(std::exp(nll / count)) +
-                  ", \"distinct_captions\": " + std::to_string(distinct.size()) + ",\n      \"samples\": [";
+  std::string j = "{\"n\": " + std::to_string(hyps.size()) + ", \"BLEU-1\": " + JsonNum(bleu[0]) + ", \"BLEU-2\": " +
+                  JsonNum(bleu[1]) + ", \"BLEU-3\": " + JsonNum(bleu[2]) + ", \"BLEU-4\": " + JsonNum(bleu[3]) +
+                  ", \"CIDEr-D\": " + JsonNum(cider) + ", \"caption_perplexity\": " + JsonNum(std::exp(nll / count)) +
+                  ", \"distinct_captions\": " + std::to_string(distinct.size()) +
+                  ", \"beam_size\": " + std::to_string(m.cfg.beam_size) + ",\n      \"samples\": [";
   for (size_t i = 0; i < std::min<size_t>(12, hyps.size()); ++i) {
     j += std::string(i ? "," : "") + "\n        {\"image\": " + JsonString(d.records[i].image_path) +
          ", \"reference\": " + JsonString(refs[i][0]) + ", \"generated\": " + JsonString(hyps[i]) + "}";
@@ -230,45 +228,20 @@ std::string LmMetrics(LoadedModel& m, const PreparedData& d) {
   auto ids = torch::from_blob(w.ids.data(), {w.rows, w.cols}, torch::kLong);
   auto [nll, count] = TotalNll(m, ids, {}, {});
   return "{\"n\": " + std::to_string(texts.size()) + ", \"tokens\": " + std::to_string(count) + ", \"bytes\": " +
-         std::to_string(w.bytes) + ", \"perplexity\": " + Num(std::exp(nll / count)) + ", \"bits_per_byte\": " +
-         Num(nll / std::log(2.0) / w.bytes) + ", \"nll_per_token\": " + Num(nll / count) + "}";
+         std::to_string(w.bytes) + ", \"perplexity\": " + JsonNum(std::exp(nll / count)) + ", \"bits_per_byte\": " +
+         JsonNum(nll / std::log(2.0) / w.bytes) + ", \"nll_per_token\": " + JsonNum(nll / count) + "}";
 }
 
 }  // namespace
 
-Status WriteClipEmbeddings(TaskNet& net, const torch::Tensor& pixels, const torch::Tensor& tokens,
-                           const torch::Tensor& eot, int eval_batch, const std::string& path) {
-  torch::NoGradGuard no_grad;
-  net.module->eval();
-  auto img = ImageEmbeddings(net.clip, pixels, eval_batch).contiguous();
-  TokenRows rows;
-  rows.rows = tokens.size(0);
-  rows.cols = tokens.size(1);
-  auto tc = tokens.contiguous();
-  rows.ids.assign(tc.data_ptr<int64_t>(), tc.data_ptr<int64_t>() + tc.numel());
-  auto ec = eot.contiguous();
-  rows.eot.assign(ec.data_ptr<int64_t>(), ec.data_ptr<int64_t>() + ec.numel());
-  auto txt = TextEmbeddings(net.clip, rows, eval_batch).contiguous();
-  const int32_t hdr[2] = {static_cast<int32_t>(img.size(0)), static_cast<int32_t>(img.size(1))};
-  std::string bytes(reinterpret_cast<const char*>(hdr), sizeof hdr);
-  bytes.append(reinterpret_cast<const char*>(img.data_ptr<float>()), img.numel() * sizeof(float));
-  bytes.append(reinterpret_cast<const char*>(txt.data_ptr<float>()), txt.numel() * sizeof(float));
-  return WriteFileAtomic(path, bytes);
-}
-
-Status EncodeClip(const std::string& model, const std::string& data, size_t limit, const std::string& out,
-                  int threads) {
-  InitProbeRuntime();
-  JUICER_ASSIGN_OR_RETURN(LoadedModel m, LoadModel(model, threads));
-  if (m.cfg.task != "clip") return Status::InvalidArgument("'" + model + "' is a " + m.cfg.task + " model, not clip");
-  JUICER_ASSIGN_OR_RETURN(PreparedData d, PrepareData(m.cfg, data, m.tok.get(), false, limit));
-  DataTensors t = MakeDataTensors(m.cfg, &d);
-  return WriteClipEmbeddings(m.net, t.pixels, t.tokens, t.eot, m.cfg.eval_batch, out);
-}
-
 Result<std::string> EvalProbe(const EvalOptions& opt) {
-  InitProbeRuntime();
   JUICER_ASSIGN_OR_RETURN(LoadedModel m, LoadModel(opt.model, opt.threads));
+  for (const auto& [key, value] : opt.overrides) {
+    if (key != "beam_size" && key != "max_new_tokens" && key != "eval_batch")
+      return Status::InvalidArgument("eval --set " + key + ": only beam_size, max_new_tokens and eval_batch can be "
+                                     "changed at evaluation time");
+    JUICER_RETURN_IF_ERROR(SetConfigKey(&m.cfg, key, value));
+  }
   if (!opt.task.empty() && opt.task != m.cfg.task)
     return Status::InvalidArgument("--task " + opt.task + " but '" + opt.model + "' is a " + m.cfg.task + " model");
   if (opt.data.empty()) return Status::InvalidArgument("eval needs at least one --data set");

@@ -15,8 +15,6 @@ namespace juicer::probe {
 // generic kernel on a newer CPU (-> OPENBLAS_CORETYPE=SkylakeX/Haswell), juicer re-executes itself
 // once with those variables set. Explicit user settings are left alone.
 void PrepareProcessForTorch(int argc, char** argv);
-// Per-run torch settings (no re-exec).
-void InitProbeRuntime();
 
 struct TrainOptions {
   ProbeConfig cfg;
@@ -39,6 +37,8 @@ struct EvalOptions {
   std::string out;                 // metrics.json path ("" = <model>/metrics.json)
   int threads = 0;                 // 0 = the model's training threads
   std::string task;                // optional: must match the model's task
+  // Decoding/eval keys set for this evaluation only (beam_size, max_new_tokens, eval_batch).
+  std::vector<std::pair<std::string, std::string>> overrides;
 };
 // clip: data with task/label fields -> zero-shot accuracy (prompt templates, class names from
 // eval_zeroshot_classes.json beside the data, else the labels seen); other data -> image<->text

@@ -134,6 +134,7 @@ const std::vector<Key>& Keys() {
       IntKey("checkpoint_every", &ProbeConfig::checkpoint_every, 0),
       IntKey("log_every", &ProbeConfig::log_every, 1),
       IntKey("max_new_tokens", &ProbeConfig::max_new_tokens, 1),
+      IntKey("beam_size", &ProbeConfig::beam_size, 1),
       IntKey("eval_batch", &ProbeConfig::eval_batch, 1),
   };
   return keys;
@@ -165,7 +166,14 @@ Result<ProbeConfig> PresetConfig(const std::string& task, const std::string& siz
     c.steps = 1000;
     c.lr = 2e-3;
   } else if (task == "caption") {
-    c.layers = 1;
+    // Captioning needs finer detail than contrastive matching: 64 px, a fourth CNN stage (the grid stays
+    // 4x4 = 16 prefix tokens) and a 2-layer decoder (CIDEr-D on imagetext 0.38 -> 0.68 over 32 px, 1 layer).
+    static const std::vector<int> kCapChannels[3] = {{16, 32, 64, 128}, {24, 48, 96, 192}, {32, 64, 128, 256}};
+    static const int kCapWidth[3] = {96, 136, 192};
+    c.image_res = 64;
+    c.channels = kCapChannels[k];
+    c.d_model = kCapWidth[k];
+    c.layers = 2;
     c.bpe_merges = 1000;  // the output layer costs d x vocab per token: a small vocabulary keeps it cheap
     c.ctx = 24;
     c.batch_size = 64;

@@ -39,7 +39,8 @@ struct ProbeConfig {
   int checkpoint_every = 250;              // steps; 0 = only at the end
   int log_every = 10;                      // steps between rows of curve.csv
   // Evaluation.
-  int max_new_tokens = 24;                 // caption: greedy decoding length limit
+  int max_new_tokens = 24;                 // caption: decoding length limit
+  int beam_size = 1;                       // caption: beam search width (1 = greedy)
   int eval_batch = 256;
 
   int64_t BudgetSamples() const { return steps * batch_size; }

@@ -46,6 +46,19 @@ std::pair<double, int64_t> BatchNll(TaskNet& net, const Batch& b);
 Status WriteClipEmbeddings(TaskNet& net, const torch::Tensor& pixels, const torch::Tensor& tokens,
                            const torch::Tensor& eot, int eval_batch, const std::string& path);
 
+// Row-normalised clip embeddings of images (uint8 [N, R, R, 3]) / token rows, in chunks of `batch`.
+torch::Tensor ImageEmbeddings(ClipNet& net, const torch::Tensor& pixels, int batch);
+torch::Tensor TextEmbeddings(ClipNet& net, const TokenRows& rows, int batch);
+
+// A trained model directory loaded for inference (eval mode).
+struct LoadedModel {
+  ProbeConfig cfg;
+  std::unique_ptr<Tokenizer> tok;
+  TaskNet net;
+};
+// threads 0 = the model's training threads.
+Result<LoadedModel> LoadModel(const std::string& dir, int threads);
+
 void SaveTaskNet(TaskNet& net, const std::string& path);
 void LoadTaskNet(TaskNet& net, const std::string& path);
 int64_t NumParams(const TaskNet& net);

@@ -15,6 +15,7 @@
 #include "analysis/line_chart.h"
 #include "core/dataset_writer.h"
 #include "core/json_text.h"
+#include "probe/json_num.h"
 #include "probe/probe.h"
 #include "probe/task_nets.h"
 
@@ -22,8 +23,6 @@ namespace juicer::probe {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-void InitProbeRuntime() { setenv("OMP_WAIT_POLICY", "PASSIVE", 0); }
 
 namespace {
 
@@ -128,12 +127,6 @@ Status SaveCheckpoint(TaskNet& net, torch::optim::AdamW& opt, const std::string&
   return Status::OK();
 }
 
-std::string Json(double x) {
-  char b[40];
-  std::snprintf(b, sizeof b, "%.6g", x);
-  return b;
-}
-
 // Embeddings of the first training samples by the exported encoders, for the export test.
 Status WriteClipEmbeddingsCheck(TaskNet& net, const DataTensors& t, int eval_batch, const std::string& path) {
   const int64_t n = std::min<int64_t>(64, t.rows);
@@ -144,7 +137,6 @@ Status WriteClipEmbeddingsCheck(TaskNet& net, const DataTensors& t, int eval_bat
 }  // namespace
 
 Status TrainProbe(const TrainOptions& opt) {
-  InitProbeRuntime();
   ProbeConfig cfg = opt.cfg;
   const auto t_start = Clock::now();
   torch::set_num_threads(cfg.threads);
@@ -227,7 +219,7 @@ Status TrainProbe(const TrainOptions& opt) {
     torch::nn::utils::clip_grad_norm_(net.module->parameters(), 1.0);
     optimizer->step();
     const double l = loss.item<double>();
-    if (!std::isfinite(l)) return Status::Internal("training diverged (loss " + Json(l) + ") at step " + std::to_string(step));
+    if (!std::isfinite(l)) return Status::Internal("training diverged (loss " + JsonNum(l) + ") at step " + std::to_string(step));
     loss_acc += l;
     ++loss_n;
     if (step >= cfg.steps - std::max<int64_t>(1, cfg.steps / 10)) {
@@ -280,16 +272,16 @@ Status TrainProbe(const TrainOptions& opt) {
   j += "  \"steps\": " + std::to_string(cfg.steps) + ",\n  \"batch_size\": " + std::to_string(cfg.batch_size) + ",\n";
   j += "  \"budget_samples\": " + std::to_string(cfg.BudgetSamples()) + ",\n";
   j += "  \"pool_rows\": " + std::to_string(tensors.rows) + ",\n";
-  j += "  \"epochs\": " + Json(static_cast<double>(cfg.BudgetSamples()) / tensors.rows) + ",\n";
+  j += "  \"epochs\": " + JsonNum(static_cast<double>(cfg.BudgetSamples()) / tensors.rows) + ",\n";
   j += "  \"skipped_samples\": " + std::to_string(data.skipped) + ",\n";
   j += "  \"resumed_from_step\": " + std::to_string(start_step) + ",\n";
   j += "  \"threads\": " + std::to_string(cfg.threads) + ",\n  \"seed\": " + std::to_string(cfg.seed) + ",\n";
-  j += "  \"final_loss\": " + Json(tail_n ? tail_loss / tail_n : NAN) + ",\n";
-  j += "  \"seconds_images\": " + Json(data.image_seconds) + ",\n  \"seconds_tokenize\": " + Json(data.token_seconds) + ",\n";
-  j += "  \"seconds_train\": " + Json(train_s) + ",\n  \"seconds_data_loading\": " + Json(data_s) + ",\n";
-  j += "  \"data_loading_share\": " + Json(data_s / std::max(train_s, 1e-9)) + ",\n";
-  j += "  \"samples_per_s\": " + Json(samples / std::max(train_s, 1e-9)) + ",\n";
-  j += "  \"seconds_total\": " + Json(Seconds(t_start)) + ",\n";
+  j += "  \"final_loss\": " + JsonNum(tail_n ? tail_loss / tail_n : NAN) + ",\n";
+  j += "  \"seconds_images\": " + JsonNum(data.image_seconds) + ",\n  \"seconds_tokenize\": " + JsonNum(data.token_seconds) + ",\n";
+  j += "  \"seconds_train\": " + JsonNum(train_s) + ",\n  \"seconds_data_loading\": " + JsonNum(data_s) + ",\n";
+  j += "  \"data_loading_share\": " + JsonNum(data_s / std::max(train_s, 1e-9)) + ",\n";
+  j += "  \"samples_per_s\": " + JsonNum(samples / std::max(train_s, 1e-9)) + ",\n";
+  j += "  \"seconds_total\": " + JsonNum(Seconds(t_start)) + ",\n";
   j += "  \"data\": " + JsonString(opt.data) + "\n}\n";
   JUICER_RETURN_IF_ERROR(WriteFileAtomic(opt.out + "/train.json", j));
   if (opt.progress)
