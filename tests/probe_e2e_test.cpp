@@ -101,6 +101,15 @@ TEST_F(ProbeE2E, CaptionTrainsEvaluatesAndHasABaseline) {
   auto b = RunJuicer("baseline --task caption --train " + Demo("train") + " --data " + Demo("eval_caption"));
   ASSERT_EQ(b.exit_code, 0) << b.output;
   EXPECT_NE(b.output.find("nearest_neighbour_caption"), std::string::npos);
+  // Retrieval-augmented: the pool becomes the model's retrieval store, used again at eval time.
+  auto r = RunJuicer("train --task caption --data " + Demo("train") + " --out " + Out("capr") +
+                     " --steps 10 --batch-size 16 --threads 1 --quiet --set tokenizer=sentencepiece --set sp_vocab=300 "
+                     "--set retrieval=1");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(std::filesystem::exists(Out("capr/retrieval_thumbs.u8")));
+  auto re = RunJuicer("eval --model " + Out("capr") + " --data " + Demo("eval_caption") + " --set beam_size=2");
+  ASSERT_EQ(re.exit_code, 0) << re.output;
+  EXPECT_NE(re.output.find("CIDEr-D"), std::string::npos);
 }
 
 TEST_F(ProbeE2E, LanguageModelReportsPerplexityAndBitsPerByte) {

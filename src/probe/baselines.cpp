@@ -19,28 +19,6 @@ namespace {
 
 constexpr int kRes = 32, kSmall = 16;
 
-// 16x16x3 thumbnails (2x2 means of the 32-px probe pixels) as floats, mean-centred per image.
-std::vector<float> Thumbs(const std::vector<uint8_t>& px, size_t n) {
-  const size_t dim = kSmall * kSmall * 3;
-  std::vector<float> out(n * dim);
-  for (size_t i = 0; i < n; ++i) {
-    const uint8_t* src = px.data() + i * kRes * kRes * 3;
-    float* dst = out.data() + i * dim;
-    double mean = 0;
-    for (int y = 0; y < kSmall; ++y)
-      for (int x = 0; x < kSmall; ++x)
-        for (int c = 0; c < 3; ++c) {
-          auto at = [&](int yy, int xx) { return src[(yy * kRes + xx) * 3 + c]; };
-          const float v = (at(2 * y, 2 * x) + at(2 * y + 1, 2 * x) + at(2 * y, 2 * x + 1) + at(2 * y + 1, 2 * x + 1)) / 4.f;
-          dst[(y * kSmall + x) * 3 + c] = v;
-          mean += v;
-        }
-    mean /= dim;
-    for (size_t k = 0; k < dim; ++k) dst[k] -= static_cast<float>(mean);
-  }
-  return out;
-}
-
 std::string CaptionScores(const std::vector<std::string>& hyps, const std::vector<std::vector<std::string>>& refs) {
   const auto b = CorpusBleu(hyps, refs);
   return "{\"BLEU-1\": " + JsonNum(b[0]) + ", \"BLEU-4\": " + JsonNum(b[3]) + ", \"CIDEr-D\": " + JsonNum(CiderD(hyps, refs)) + "}";
@@ -53,13 +31,13 @@ Result<std::string> CaptionBaselines(const BaselineOptions& opt) {
   cfg.threads = opt.threads;
   JUICER_ASSIGN_OR_RETURN(PreparedData train, PrepareData(cfg, opt.train, nullptr, true));
   const size_t nt = train.records.size(), dim = kSmall * kSmall * 3;
-  const std::vector<float> tt = Thumbs(train.pixels, nt);
+  const std::vector<float> tt = CenteredThumbs(Thumbnails(train.pixels, nt, kRes, kSmall), nt, kSmall);
   std::string j = "{\n  \"task\": \"caption\", \"train\": " + JsonString(opt.train) + ", \"train_rows\": " +
                   std::to_string(nt);
   for (const auto& data : opt.data) {
     JUICER_ASSIGN_OR_RETURN(PreparedData ev, PrepareData(cfg, data, nullptr, false));
     const size_t ne = ev.records.size();
-    const std::vector<float> et = Thumbs(ev.pixels, ne);
+    const std::vector<float> et = CenteredThumbs(Thumbnails(ev.pixels, ne, kRes, kSmall), ne, kSmall);
     std::vector<size_t> nn(ne);
     auto work = [&](size_t lo, size_t hi) {
       for (size_t i = lo; i < hi; ++i) {

@@ -40,6 +40,9 @@ Result<LoadedModel> LoadModel(const std::string& dir, int threads) {
     return Status::DataError("cannot load '" + dir + "/model.pt': " + e.what_without_backtrace());
   }
   m.net.module->eval();
+  if (m.cfg.task == "caption" && m.cfg.retrieval > 0) {
+    JUICER_ASSIGN_OR_RETURN(m.store, LoadRetrievalStore(dir));
+  }
   return m;
 }
 
@@ -128,7 +131,7 @@ std::string Retrieval(LoadedModel& m, const PreparedData& d, const torch::Tensor
 // Beam search (beam_size 1 = greedy): each image keeps the beam_size best partial captions by summed
 // log-probability; finished beams (EOS) carry on with padding; the winner has the best score divided by
 // its length^0.7 (length normalisation, as in most captioning work).
-std::vector<std::string> DecodeCaptions(LoadedModel& m, const torch::Tensor& pixels) {
+std::vector<std::string> DecodeCaptions(LoadedModel& m, const torch::Tensor& pixels, const torch::Tensor& retrieved) {
   auto& net = m.net.caption;
   const int max_new = std::min(m.cfg.max_new_tokens, m.cfg.ctx - 1);
   const int64_t k = std::max(1, m.cfg.beam_size);
@@ -137,7 +140,11 @@ std::vector<std::string> DecodeCaptions(LoadedModel& m, const torch::Tensor& pix
   for (int64_t i = 0; i < pixels.size(0); i += m.cfg.eval_batch) {
     auto px = pixels.slice(0, i, i + m.cfg.eval_batch);
     const int64_t b = px.size(0);
-    auto prefix = net->Prefix(px).repeat_interleave(k, 0);                       // [B*k, P, D]
+    auto ret = retrieved.defined() ? retrieved.slice(0, i, i + m.cfg.eval_batch) : torch::Tensor();
+    auto prefix1 = net->Prefix(px, ret);
+    auto prefix_pad = net->PrefixPad(prefix1, ret);
+    auto prefix = prefix1.repeat_interleave(k, 0);                               // [B*k, P, D]
+    if (prefix_pad.defined()) prefix_pad = prefix_pad.repeat_interleave(k, 0);
     auto tokens = torch::full({b * k, 1}, m.tok->Bos(), torch::kLong);
     auto scores = torch::full({b, k}, -std::numeric_limits<float>::infinity());
     scores.select(1, 0).fill_(0);
@@ -145,7 +152,7 @@ std::vector<std::string> DecodeCaptions(LoadedModel& m, const torch::Tensor& pix
     auto done = torch::zeros({b * k}, torch::kBool);
     auto length = torch::zeros({b * k}, torch::kFloat);
     for (int t = 0; t < max_new && !done.all().item<bool>(); ++t) {
-      auto logp = torch::log_softmax(net->forward(prefix, tokens).select(1, tokens.size(1) - 1), -1);  // [B*k, V]
+      auto logp = torch::log_softmax(net->forward(prefix, tokens, prefix_pad).select(1, tokens.size(1) - 1), -1);  // [B*k, V]
       const int64_t v = logp.size(1);
       // A finished beam may only add padding, at no cost.
       auto pad_only = torch::full({v}, -std::numeric_limits<float>::infinity());
@@ -179,13 +186,17 @@ std::vector<std::string> DecodeCaptions(LoadedModel& m, const torch::Tensor& pix
 
 // Perplexity of token rows / windows under the model.
 std::pair<double, int64_t> TotalNll(LoadedModel& m, const torch::Tensor& tokens, const torch::Tensor& eot,
-                                    const torch::Tensor& pixels) {
+                                    const torch::Tensor& pixels, const TokenRows* retrieved = nullptr) {
   double nll = 0;
   int64_t count = 0;
   DataTensors t;
   t.tokens = tokens;
   t.eot = eot;
   t.pixels = pixels;
+  if (retrieved != nullptr && retrieved->rows > 0) {
+    t.retrieved = torch::from_blob(const_cast<int64_t*>(retrieved->ids.data()), {retrieved->rows, retrieved->cols}, torch::kLong);
+    t.retrieved_eot = torch::from_blob(const_cast<int64_t*>(retrieved->eot.data()), {retrieved->rows}, torch::kLong);
+  }
   for (int64_t i = 0; i < tokens.size(0); i += m.cfg.eval_batch) {
     auto idx = torch::arange(i, std::min(i + m.cfg.eval_batch, tokens.size(0)), torch::kLong);
     auto [s, c] = BatchNll(m.net, Gather(t, idx));
@@ -196,7 +207,13 @@ std::pair<double, int64_t> TotalNll(LoadedModel& m, const torch::Tensor& tokens,
 }
 
 std::string CaptionMetrics(LoadedModel& m, PreparedData& d, const torch::Tensor& pixels) {
-  std::vector<std::string> hyps = DecodeCaptions(m, pixels), texts;
+  TokenRows ret;
+  torch::Tensor ret_t;
+  if (m.cfg.retrieval > 0) {
+    ret = RetrieveFor(m.store, *m.tok, d.pixels, d.records.size(), m.cfg.image_res, m.cfg.ctx, false);
+    ret_t = torch::from_blob(ret.ids.data(), {ret.rows, ret.cols}, torch::kLong);
+  }
+  std::vector<std::string> hyps = DecodeCaptions(m, pixels, ret_t), texts;
   std::vector<std::vector<std::string>> refs;
   for (const auto& r : d.records) {
     refs.push_back(r.references);
@@ -207,7 +224,7 @@ std::string CaptionMetrics(LoadedModel& m, PreparedData& d, const torch::Tensor&
   d.captions = EncodeCaptions(*m.tok, texts, m.cfg.ctx);
   auto ids = torch::from_blob(d.captions.ids.data(), {d.captions.rows, d.captions.cols}, torch::kLong);
   auto eot = torch::from_blob(d.captions.eot.data(), {d.captions.rows}, torch::kLong);
-  auto [nll, count] = TotalNll(m, ids, eot, pixels);
+  auto [nll, count] = TotalNll(m, ids, eot, pixels, &ret);
   std::set<std::string> distinct(hyps.begin(), hyps.end());
   std::string j = "{\"n\": " + std::to_string(hyps.size()) + ", \"BLEU-1\": " + JsonNum(bleu[0]) + ", \"BLEU-2\": " +
                   JsonNum(bleu[1]) + ", \"BLEU-3\": " + JsonNum(bleu[2]) + ", \"BLEU-4\": " + JsonNum(bleu[3]) +

@@ -1,6 +1,7 @@
 #include "probe/nets.h"
 
 #include <cmath>
+#include <limits>
 
 namespace juicer::probe {
 
@@ -61,7 +62,8 @@ TextTransformerImpl::TextTransformerImpl(int vocab, int ctx_len, int d, int laye
   ln = register_module("ln", nn::LayerNorm(nn::LayerNormOptions({d})));
 }
 
-torch::Tensor TextTransformerImpl::forward(const torch::Tensor& tokens, const torch::Tensor& prefix) {
+torch::Tensor TextTransformerImpl::forward(const torch::Tensor& tokens, const torch::Tensor& prefix,
+                                           const torch::Tensor& prefix_pad) {
   const int64_t t = tokens.size(1);
   auto x = tok(tokens) + pos.slice(0, 0, t);
   int64_t p = 0;
@@ -70,6 +72,11 @@ torch::Tensor TextTransformerImpl::forward(const torch::Tensor& tokens, const to
     x = torch::cat({prefix, x}, 1);
   }
   auto mask = CausalMask(x.size(1), p);
+  if (prefix_pad.defined()) {  // [B, 1, 1, T]: padded prefix keys are hidden from every query
+    auto pad = torch::cat({prefix_pad, torch::zeros({x.size(0), t}, torch::kBool)}, 1);
+    mask = mask + torch::zeros(pad.sizes()).masked_fill(pad, -std::numeric_limits<float>::infinity())
+                      .view({x.size(0), 1, 1, x.size(1)});
+  }
   for (const auto& m : *blocks) x = m->as<BlockImpl>()->forward(x, mask);
   x = ln(x);
   return p > 0 ? x.slice(1, p) : x;
@@ -103,20 +110,31 @@ torch::Tensor ClipNetImpl::Loss(const torch::Tensor& images_u8, const torch::Ten
           torch::nn::functional::cross_entropy(logits.t(), labels)) * 0.5;
 }
 
-CaptionNetImpl::CaptionNetImpl(const ProbeConfig& cfg, int vocab) {
+CaptionNetImpl::CaptionNetImpl(const ProbeConfig& cfg, int vocab, int pad) : pad_id(pad) {
   image = register_module("image", ImageEncoder(cfg.channels));
   grid_proj = register_module("grid_proj", nn::Linear(image->out_channels, cfg.d_model));
   decoder = register_module("decoder", TextTransformer(vocab, cfg.ctx, cfg.d_model, cfg.layers, cfg.heads));
   head = register_module("head", nn::Linear(cfg.d_model, vocab));
+  if (cfg.retrieval > 0) ret_pos = register_parameter("ret_pos", torch::randn({cfg.ctx, cfg.d_model}) * 0.01);
 }
 
-torch::Tensor CaptionNetImpl::Prefix(const torch::Tensor& images_u8) {
+torch::Tensor CaptionNetImpl::Prefix(const torch::Tensor& images_u8, const torch::Tensor& retrieved) {
   auto g = image(NormaliseImages(images_u8));                 // [B, C, H, W]
-  return grid_proj(g.flatten(2).transpose(1, 2));             // [B, H*W, D]
+  auto grid = grid_proj(g.flatten(2).transpose(1, 2));        // [B, H*W, D]
+  if (!retrieved.defined() || !ret_pos.defined()) return grid;
+  auto r = decoder->tok(retrieved) + ret_pos.slice(0, 0, retrieved.size(1));
+  return torch::cat({grid, r}, 1);
 }
 
-torch::Tensor CaptionNetImpl::forward(const torch::Tensor& prefix, const torch::Tensor& tokens) {
-  return head(decoder(tokens, prefix));
+torch::Tensor CaptionNetImpl::PrefixPad(const torch::Tensor& prefix, const torch::Tensor& retrieved) const {
+  if (!retrieved.defined() || !ret_pos.defined()) return {};
+  const int64_t grid = prefix.size(1) - retrieved.size(1);
+  return torch::cat({torch::zeros({retrieved.size(0), grid}, torch::kBool), retrieved.eq(pad_id)}, 1);
+}
+
+torch::Tensor CaptionNetImpl::forward(const torch::Tensor& prefix, const torch::Tensor& tokens,
+                                      const torch::Tensor& prefix_pad) {
+  return head(decoder(tokens, prefix, prefix_pad));
 }
 
 GptNetImpl::GptNetImpl(const ProbeConfig& cfg, int vocab) {

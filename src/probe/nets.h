@@ -39,7 +39,9 @@ torch::Tensor NormaliseImages(const torch::Tensor& u8);
 // Token embedding + learned positions + blocks (causal) + final LayerNorm: [B, T] -> [B, T, D].
 struct TextTransformerImpl : torch::nn::Module {
   TextTransformerImpl(int vocab, int ctx, int d, int layers, int heads);
-  torch::Tensor forward(const torch::Tensor& tokens, const torch::Tensor& prefix = {});
+  // prefix_pad: [B, P] bool, true where a prefix position is padding (no one attends to it).
+  torch::Tensor forward(const torch::Tensor& tokens, const torch::Tensor& prefix = {},
+                        const torch::Tensor& prefix_pad = {});
   torch::nn::Embedding tok{nullptr};
   torch::Tensor pos;
   torch::nn::ModuleList blocks{nullptr};
@@ -64,14 +66,19 @@ TORCH_MODULE(ClipNet);
 
 // Captioner: the CNN feature grid becomes prefix tokens of a GPT decoder (prefix-LM).
 struct CaptionNetImpl : torch::nn::Module {
-  CaptionNetImpl(const ProbeConfig& cfg, int vocab);
-  torch::Tensor Prefix(const torch::Tensor& images_u8);  // [B, P, D]
+  CaptionNetImpl(const ProbeConfig& cfg, int vocab, int pad);
+  // [B, P, D]: the image grid, then (retrieval) the retrieved caption's embedded ids [B, R].
+  torch::Tensor Prefix(const torch::Tensor& images_u8, const torch::Tensor& retrieved = {});
+  // Padding mask of Prefix(images, retrieved): [B, P] bool, or undefined without retrieval.
+  torch::Tensor PrefixPad(const torch::Tensor& prefix, const torch::Tensor& retrieved) const;
   // Logits [B, T, V] for the text positions; tokens [B, T] start with BOS.
-  torch::Tensor forward(const torch::Tensor& prefix, const torch::Tensor& tokens);
+  torch::Tensor forward(const torch::Tensor& prefix, const torch::Tensor& tokens, const torch::Tensor& prefix_pad = {});
+  int pad_id = 0;
   ImageEncoder image{nullptr};
   torch::nn::Linear grid_proj{nullptr};
   TextTransformer decoder{nullptr};
   torch::nn::Linear head{nullptr};
+  torch::Tensor ret_pos;  // positions of the retrieved caption (retrieval only)
 };
 TORCH_MODULE(CaptionNet);
 

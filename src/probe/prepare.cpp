@@ -45,6 +45,54 @@ LmWindows MakeLmWindows(const Tokenizer& tok, const std::vector<std::string>& te
   return w;
 }
 
+std::vector<uint8_t> Thumbnails(const std::vector<uint8_t>& pixels, size_t n, int res, int side) {
+  const int f = std::max(1, res / side);
+  const size_t per = static_cast<size_t>(side) * side * 3;
+  std::vector<uint8_t> out(n * per);
+  for (size_t i = 0; i < n; ++i) {
+    const uint8_t* src = pixels.data() + i * res * res * 3;
+    for (int y = 0; y < side; ++y)
+      for (int x = 0; x < side; ++x)
+        for (int c = 0; c < 3; ++c) {
+          int sum = 0;
+          for (int dy = 0; dy < f; ++dy)
+            for (int dx = 0; dx < f; ++dx) sum += src[((y * f + dy) * res + x * f + dx) * 3 + c];
+          out[i * per + (y * side + x) * 3 + c] = static_cast<uint8_t>((sum + f * f / 2) / (f * f));
+        }
+  }
+  return out;
+}
+
+std::vector<float> CenteredThumbs(const std::vector<uint8_t>& thumbs, size_t n, int side) {
+  const size_t dim = static_cast<size_t>(side) * side * 3;
+  std::vector<float> out(n * dim);
+  for (size_t i = 0; i < n; ++i) {
+    double mean = 0;
+    for (size_t k = 0; k < dim; ++k) mean += thumbs[i * dim + k];
+    mean /= static_cast<double>(dim);
+    for (size_t k = 0; k < dim; ++k) out[i * dim + k] = static_cast<float>(thumbs[i * dim + k] - mean);
+  }
+  return out;
+}
+
+TokenRows RetrievedRows(const Tokenizer& tok, const std::vector<std::string>& store_texts,
+                        const std::vector<int64_t>& neighbours, int ctx) {
+  TokenRows r;
+  r.rows = static_cast<int64_t>(neighbours.size());
+  r.cols = ctx;
+  r.ids.assign(static_cast<size_t>(r.rows * ctx), tok.Pad());
+  r.eot.resize(neighbours.size());
+  for (size_t i = 0; i < neighbours.size(); ++i) {
+    std::vector<int> ids = tok.Encode(store_texts[neighbours[i]]);
+    if (static_cast<int>(ids.size()) > ctx - 1) ids.resize(ctx - 1);
+    int64_t* row = r.ids.data() + i * ctx;
+    for (size_t j = 0; j < ids.size(); ++j) row[j] = ids[j];
+    row[ids.size()] = tok.Eos();
+    r.eot[i] = static_cast<int64_t>(ids.size());
+  }
+  return r;
+}
+
 Result<std::unique_ptr<Tokenizer>> MakeTokenizer(const ProbeConfig& cfg, const std::vector<std::string>& texts,
                                                  std::string* resolved) {
   std::string kind = cfg.tokenizer;

@@ -34,6 +34,16 @@ struct LmWindows {
 };
 LmWindows MakeLmWindows(const Tokenizer& tok, const std::vector<std::string>& texts, int ctx);
 
+// side x side x 3 thumbnails (box means of res x res x 3 probe pixels; res a multiple of side), uint8.
+std::vector<uint8_t> Thumbnails(const std::vector<uint8_t>& pixels, size_t n, int res, int side = 16);
+// Thumbnails as float vectors, each mean-centred (brightness-invariant pixel distance).
+std::vector<float> CenteredThumbs(const std::vector<uint8_t>& thumbs, size_t n, int side = 16);
+
+// Retrieval rows for the retrieval-augmented captioner: for each query i, the caption of its neighbour
+// neighbours[i] encoded as ids (no BOS), EOS-terminated, Pad-filled to ctx (cut at ctx - 1 ids).
+TokenRows RetrievedRows(const Tokenizer& tok, const std::vector<std::string>& store_texts,
+                        const std::vector<int64_t>& neighbours, int ctx);
+
 // The tokenizer a training run uses: cfg.tokenizer auto/clip_bpe/sentencepiece (see ProbeConfig).
 // SentencePiece is trained on at most cfg.sp_max_texts texts (a seeded sample). `resolved` gets
 // "clip_bpe" or "sentencepiece".
@@ -45,6 +55,7 @@ struct PreparedData {
   std::vector<ProbeRecord> records;
   std::vector<uint8_t> pixels;  // records.size() x res x res x 3 (image tasks)
   TokenRows captions;           // clip / caption
+  TokenRows retrieved;          // caption with retrieval: the neighbour's caption per row
   LmWindows windows;            // lm
   size_t skipped = 0;           // samples dropped because their image failed to decode
   std::string first_skip_reason;

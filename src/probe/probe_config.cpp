@@ -119,6 +119,7 @@ const std::vector<Key>& Keys() {
       IntKey("heads", &ProbeConfig::heads, 1),
       IntKey("ctx", &ProbeConfig::ctx, 4),
       IntKey("embed_dim", &ProbeConfig::embed_dim, 4),
+      IntKey("retrieval", &ProbeConfig::retrieval, 0),
       StringKey("tokenizer", &ProbeConfig::tokenizer, {"auto", "clip_bpe", "sentencepiece"}),
       StringKey("bpe_path", &ProbeConfig::bpe_path, {}),
       IntKey("bpe_merges", &ProbeConfig::bpe_merges, 0),

@@ -22,6 +22,9 @@ struct ProbeConfig {
   int heads = 4;
   int ctx = 32;                           // max tokens per caption (clip/caption) or window (lm)
   int embed_dim = 64;                     // clip: joint embedding size
+  // caption: retrieval augmentation (SmallCap-style). 1 = the decoder also reads the caption of the
+  // pool image nearest in pixel space (16x16 thumbnails; the sample itself excluded in training).
+  int retrieval = 0;
   // Tokenizer: auto = CLIP BPE when its merges file is found, else SentencePiece trained on the pool.
   std::string tokenizer = "auto";          // auto | clip_bpe | sentencepiece
   std::string bpe_path;                    // CLIP's bpe_simple_vocab_16e6.txt.gz ("" = search)

@@ -132,6 +132,28 @@ TEST(Prepare, LmWindowsPredictEveryTokenOnce) {
   EXPECT_EQ(w.ids[4], w.ids[3]);  // window 2 starts where window 1 ended (stride ctx)
 }
 
+TEST(Prepare, ThumbnailsAverageBoxesAndCentre) {
+  std::vector<uint8_t> px(4 * 4 * 3, 0);
+  for (int y = 0; y < 2; ++y)
+    for (int x = 0; x < 2; ++x) px[(y * 4 + x) * 3] = 100;  // top-left 2x2 block, red
+  auto t = Thumbnails(px, 1, 4, 2);
+  ASSERT_EQ(t.size(), 2u * 2 * 3);
+  EXPECT_EQ(t[0], 100);
+  EXPECT_EQ(t[3], 0);
+  auto c = CenteredThumbs(t, 1, 2);
+  double sum = 0;
+  for (float v : c) sum += v;
+  EXPECT_NEAR(sum, 0, 1e-3);
+}
+
+TEST(Prepare, RetrievedRowsHoldTheNeighboursCaption) {
+  ByteTokenizer tok;
+  TokenRows r = RetrievedRows(tok, {"ab", "xyz"}, {1, 0}, 4);
+  EXPECT_EQ(std::vector<int64_t>(r.ids.begin(), r.ids.begin() + 4), (std::vector<int64_t>{124, 125, 126, 2}));
+  EXPECT_EQ(std::vector<int64_t>(r.ids.begin() + 4, r.ids.end()), (std::vector<int64_t>{101, 102, 2, 0}));
+  EXPECT_EQ(r.eot, (std::vector<int64_t>{3, 2}));
+}
+
 TEST(LineChart, DrawsSeriesAndLegend) {
   std::string svg = LineChartSvg("loss", "samples", "loss", {{"a", {1, 2, 3}, {3, 2, 1}}, {"b", {1, 2}, {1, 1.5}}});
   EXPECT_NE(svg.find("<polyline"), std::string::npos);

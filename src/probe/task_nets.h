@@ -25,13 +25,14 @@ struct DataTensors {
   torch::Tensor pixels;  // uint8 [N, R, R, 3]
   torch::Tensor tokens;  // int64 [N, ctx] (clip/caption) or [W, ctx + 1] (lm)
   torch::Tensor eot;     // int64 [N]
+  torch::Tensor retrieved, retrieved_eot;  // caption with retrieval: int64 [N, ctx], [N]
   int64_t rows = 0;
 };
 DataTensors MakeDataTensors(const ProbeConfig& cfg, PreparedData* data);
 
 // Batch `idx` gathered (index_select; tokens trimmed to the longest caption in the batch).
 struct Batch {
-  torch::Tensor pixels, tokens, eot;
+  torch::Tensor pixels, tokens, eot, retrieved;
 };
 Batch Gather(const DataTensors& t, const torch::Tensor& idx);
 
@@ -50,11 +51,28 @@ Status WriteClipEmbeddings(TaskNet& net, const torch::Tensor& pixels, const torc
 torch::Tensor ImageEmbeddings(ClipNet& net, const torch::Tensor& pixels, int batch);
 torch::Tensor TextEmbeddings(ClipNet& net, const TokenRows& rows, int batch);
 
+// For each query row, the index of the nearest key row by squared L2 distance (ties: lower index);
+// exclude_self: query i never matches key i (queries are the keys). Computed with matrix products.
+std::vector<int64_t> NearestRows(const std::vector<float>& queries, int64_t nq, const std::vector<float>& keys,
+                                 int64_t nk, int64_t dim, bool exclude_self);
+
+// The retrieval store of a caption model: the pool's 16x16 thumbnails and captions.
+struct RetrievalStore {
+  std::vector<uint8_t> thumbs;
+  std::vector<std::string> texts;
+};
+Status SaveRetrievalStore(const RetrievalStore& store, const std::string& dir);
+Result<RetrievalStore> LoadRetrievalStore(const std::string& dir);
+// Retrieved rows for images (pixels of cfg.image_res): their nearest store captions.
+TokenRows RetrieveFor(const RetrievalStore& store, const Tokenizer& tok, const std::vector<uint8_t>& pixels, size_t n,
+                      int res, int ctx, bool exclude_self);
+
 // A trained model directory loaded for inference (eval mode).
 struct LoadedModel {
   ProbeConfig cfg;
   std::unique_ptr<Tokenizer> tok;
   TaskNet net;
+  RetrievalStore store;  // caption models trained with retrieval
 };
 // threads 0 = the model's training threads.
 Result<LoadedModel> LoadModel(const std::string& dir, int threads);

@@ -170,6 +170,11 @@ Status TrainProbe(const TrainOptions& opt) {
   const auto t_tok = Clock::now();
   if (cfg.task == "lm") data.windows = MakeLmWindows(*tok, texts, cfg.ctx);
   else data.captions = EncodeCaptions(*tok, texts, cfg.ctx);
+  if (cfg.task == "caption" && cfg.retrieval > 0) {  // the pool is the retrieval store
+    RetrievalStore store{Thumbnails(data.pixels, data.records.size(), cfg.image_res, 16), texts};
+    data.retrieved = RetrieveFor(store, *tok, data.pixels, data.records.size(), cfg.image_res, cfg.ctx, true);
+    JUICER_RETURN_IF_ERROR(SaveRetrievalStore(store, opt.out));
+  }
   data.token_seconds = Seconds(t_tok);
   DataTensors tensors = MakeDataTensors(cfg, &data);
   if (tensors.rows < 2) return Status::DataError("'" + opt.data + "' has fewer than 2 training rows");
