@@ -104,7 +104,7 @@ TEST_F(ProbeE2E, CaptionTrainsEvaluatesAndHasABaseline) {
   // Retrieval-augmented: the pool becomes the model's retrieval store, used again at eval time.
   auto r = RunJuicer("train --task caption --data " + Demo("train") + " --out " + Out("capr") +
                      " --steps 10 --batch-size 16 --threads 1 --quiet --set tokenizer=sentencepiece --set sp_vocab=300 "
-                     "--set retrieval=1");
+                     "--set retrieval=2");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(std::filesystem::exists(Out("capr/retrieval_thumbs.u8")));
   auto re = RunJuicer("eval --model " + Out("capr") + " --data " + Demo("eval_caption") + " --set beam_size=2");

@@ -144,6 +144,7 @@ std::vector<std::string> DecodeCaptions(LoadedModel& m, const torch::Tensor& pix
     auto prefix1 = net->Prefix(px, ret);
     auto prefix_pad = net->PrefixPad(prefix1, ret);
     auto prefix = prefix1.repeat_interleave(k, 0);                               // [B*k, P, D]
+    auto ret_k = ret.defined() ? ret.repeat_interleave(k, 0) : torch::Tensor();
     if (prefix_pad.defined()) prefix_pad = prefix_pad.repeat_interleave(k, 0);
     auto tokens = torch::full({b * k, 1}, m.tok->Bos(), torch::kLong);
     auto scores = torch::full({b, k}, -std::numeric_limits<float>::infinity());
@@ -152,7 +153,7 @@ std::vector<std::string> DecodeCaptions(LoadedModel& m, const torch::Tensor& pix
     auto done = torch::zeros({b * k}, torch::kBool);
     auto length = torch::zeros({b * k}, torch::kFloat);
     for (int t = 0; t < max_new && !done.all().item<bool>(); ++t) {
-      auto logp = torch::log_softmax(net->forward(prefix, tokens, prefix_pad).select(1, tokens.size(1) - 1), -1);  // [B*k, V]
+      auto logp = net->LogProbs(prefix, tokens, prefix_pad, ret_k).select(1, tokens.size(1) - 1);  // [B*k, V]
       const int64_t v = logp.size(1);
       // A finished beam may only add padding, at no cost.
       auto pad_only = torch::full({v}, -std::numeric_limits<float>::infinity());

@@ -116,6 +116,11 @@ CaptionNetImpl::CaptionNetImpl(const ProbeConfig& cfg, int vocab, int pad) : pad
   decoder = register_module("decoder", TextTransformer(vocab, cfg.ctx, cfg.d_model, cfg.layers, cfg.heads));
   head = register_module("head", nn::Linear(cfg.d_model, vocab));
   if (cfg.retrieval > 0) ret_pos = register_parameter("ret_pos", torch::randn({cfg.ctx, cfg.d_model}) * 0.01);
+  if (cfg.retrieval > 1) {
+    copy_q = register_module("copy_q", nn::Linear(cfg.d_model, cfg.d_model));
+    copy_k = register_module("copy_k", nn::Linear(cfg.d_model, cfg.d_model));
+    gen_gate = register_module("gen_gate", nn::Linear(cfg.d_model, 1));
+  }
 }
 
 torch::Tensor CaptionNetImpl::Prefix(const torch::Tensor& images_u8, const torch::Tensor& retrieved) {
@@ -135,6 +140,20 @@ torch::Tensor CaptionNetImpl::PrefixPad(const torch::Tensor& prefix, const torch
 torch::Tensor CaptionNetImpl::forward(const torch::Tensor& prefix, const torch::Tensor& tokens,
                                       const torch::Tensor& prefix_pad) {
   return head(decoder(tokens, prefix, prefix_pad));
+}
+
+torch::Tensor CaptionNetImpl::LogProbs(const torch::Tensor& prefix, const torch::Tensor& tokens,
+                                       const torch::Tensor& prefix_pad, const torch::Tensor& retrieved) {
+  auto h = decoder(tokens, prefix, prefix_pad);                          // [B, T, D]
+  auto gen = torch::log_softmax(head(h), -1);
+  if (copy_q.is_empty() || !retrieved.defined()) return gen;
+  auto keys = copy_k(decoder->tok(retrieved) + ret_pos.slice(0, 0, retrieved.size(1)));  // [B, R, D]
+  auto scores = torch::matmul(copy_q(h), keys.transpose(1, 2)) * (1.0 / std::sqrt(static_cast<double>(h.size(2))));
+  scores = scores.masked_fill(retrieved.eq(pad_id).unsqueeze(1), -std::numeric_limits<float>::infinity());
+  auto attn = torch::softmax(scores, -1);                                // [B, T, R]
+  auto copy = torch::zeros_like(gen).scatter_add(2, retrieved.unsqueeze(1).expand({-1, h.size(1), -1}), attn);
+  auto p_gen = torch::sigmoid(gen_gate(h));                              // [B, T, 1]
+  return torch::log(p_gen * gen.exp() + (1 - p_gen) * copy + 1e-9);
 }
 
 GptNetImpl::GptNetImpl(const ProbeConfig& cfg, int vocab) {

@@ -73,7 +73,12 @@ struct CaptionNetImpl : torch::nn::Module {
   torch::Tensor PrefixPad(const torch::Tensor& prefix, const torch::Tensor& retrieved) const;
   // Logits [B, T, V] for the text positions; tokens [B, T] start with BOS.
   torch::Tensor forward(const torch::Tensor& prefix, const torch::Tensor& tokens, const torch::Tensor& prefix_pad = {});
+  // Log-probabilities [B, T, V] of the next token. With the copy head (retrieval 2), a pointer-generator
+  // mix: p_gen * softmax(logits) + (1 - p_gen) * attention over the retrieved caption's ids.
+  torch::Tensor LogProbs(const torch::Tensor& prefix, const torch::Tensor& tokens, const torch::Tensor& prefix_pad,
+                         const torch::Tensor& retrieved);
   int pad_id = 0;
+  torch::nn::Linear copy_q{nullptr}, copy_k{nullptr}, gen_gate{nullptr};
   ImageEncoder image{nullptr};
   torch::nn::Linear grid_proj{nullptr};
   TextTransformer decoder{nullptr};

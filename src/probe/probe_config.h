@@ -23,7 +23,8 @@ struct ProbeConfig {
   int ctx = 32;                           // max tokens per caption (clip/caption) or window (lm)
   int embed_dim = 64;                     // clip: joint embedding size
   // caption: retrieval augmentation (SmallCap-style). 1 = the decoder also reads the caption of the
-  // pool image nearest in pixel space (16x16 thumbnails; the sample itself excluded in training).
+  // pool image nearest in pixel space (16x16 thumbnails; the sample itself excluded in training);
+  // 2 = also a copy head (pointer-generator) that can copy ids of the retrieved caption.
   int retrieval = 0;
   // Tokenizer: auto = CLIP BPE when its merges file is found, else SentencePiece trained on the pool.
   std::string tokenizer = "auto";          // auto | clip_bpe | sentencepiece

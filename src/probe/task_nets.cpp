@@ -65,31 +65,31 @@ Batch Gather(const DataTensors& t, const torch::Tensor& idx) {
 namespace {
 
 // Logits and targets of the next-token tasks.
-std::pair<torch::Tensor, torch::Tensor> NextTokenLogits(TaskNet& net, const Batch& b) {
+// Next-token log-probabilities [B*T, V] and targets [B*T].
+std::pair<torch::Tensor, torch::Tensor> NextTokenLogProbs(TaskNet& net, const Batch& b) {
   auto in = b.tokens.slice(1, 0, b.tokens.size(1) - 1);
   auto target = b.tokens.slice(1, 1);
-  torch::Tensor logits;
+  torch::Tensor logp;
   if (!net.caption.is_empty()) {
     auto prefix = net.caption->Prefix(b.pixels, b.retrieved);
-    logits = net.caption->forward(prefix, in, net.caption->PrefixPad(prefix, b.retrieved));
+    logp = net.caption->LogProbs(prefix, in, net.caption->PrefixPad(prefix, b.retrieved), b.retrieved);
   } else {
-    logits = net.gpt->forward(in);
+    logp = torch::log_softmax(net.gpt->forward(in), -1);
   }
-  return {logits.reshape({-1, logits.size(-1)}), target.reshape({-1})};
+  return {logp.reshape({-1, logp.size(-1)}), target.reshape({-1})};
 }
 
 }  // namespace
 
 torch::Tensor BatchLoss(TaskNet& net, const Batch& b) {
   if (!net.clip.is_empty()) return net.clip->Loss(b.pixels, b.tokens, b.eot);
-  auto [logits, target] = NextTokenLogits(net, b);
-  return F::cross_entropy(logits, target, F::CrossEntropyFuncOptions().ignore_index(net.pad));
+  auto [logp, target] = NextTokenLogProbs(net, b);
+  return F::nll_loss(logp, target, F::NLLLossFuncOptions().ignore_index(net.pad));
 }
 
 std::pair<double, int64_t> BatchNll(TaskNet& net, const Batch& b) {
-  auto [logits, target] = NextTokenLogits(net, b);
-  auto nll = F::cross_entropy(logits, target,
-                              F::CrossEntropyFuncOptions().ignore_index(net.pad).reduction(torch::kSum));
+  auto [logp, target] = NextTokenLogProbs(net, b);
+  auto nll = F::nll_loss(logp, target, F::NLLLossFuncOptions().ignore_index(net.pad).reduction(torch::kSum));
   return {nll.item<double>(), target.ne(net.pad).sum().item<int64_t>()};
 }
 
