@@ -1,4 +1,5 @@
 #include "datasets/text_sources.h"
+#include "core/utf8.h"
 
 #include <zlib.h>
 
@@ -95,23 +96,6 @@ const uint16_t kCp1252[32] = {0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020,
                               0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
                               0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
 
-void AppendCodepoint(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 // Length of a valid UTF-8 sequence at s[i], or 0.
 size_t ValidSeq(std::string_view s, size_t i) {
@@ -159,7 +143,7 @@ std::string CleanUtf8(std::string_view in) {
     }
     // Not UTF-8: read the byte as Windows-1252 / Latin-1.
     const uint32_t cp = c < 0xA0 ? kCp1252[c - 0x80] : c;
-    if (cp != 0) AppendCodepoint(cp, &out);
+    if (cp != 0) AppendUtf8(cp, &out);
     ++i;
   }
   return out;
