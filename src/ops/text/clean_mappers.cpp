@@ -740,4 +740,18 @@ Status RegisterTextCleanMappers(OpRegistry& registry) {
   return registry.Add(RemoveRepeatSentencesInfo());
 }
 
+namespace text {
+
+OpInfo TextMapperInfo(std::string name, std::string summary, std::string description) {
+  OpInfo info;
+  info.name = std::move(name);
+  info.kind = OpKind::kMapper;
+  info.modality = Modality::kText;
+  info.summary = std::move(summary);
+  info.description = std::move(description);
+  return info;
+}
+
+}  // namespace text
+
 }  // namespace juicer

@@ -36,5 +36,8 @@ class PySub {
   std::unique_ptr<Impl> impl_;
 };
 
+// Metadata skeleton of a text mapper (kind, modality, docs); the caller adds params.
+OpInfo TextMapperInfo(std::string name, std::string summary, std::string description);
+
 }  // namespace text
 }  // namespace juicer

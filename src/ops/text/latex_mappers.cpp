@@ -14,15 +14,6 @@
 namespace juicer {
 namespace {
 
-OpInfo MapperInfo(std::string name, std::string summary, std::string description) {
-  OpInfo info;
-  info.name = std::move(name);
-  info.kind = OpKind::kMapper;
-  info.modality = Modality::kText;
-  info.summary = std::move(summary);
-  info.description = std::move(description);
-  return info;
-}
 
 // Applies a list of Python-style substitutions in order (each a full re.sub over the text).
 class SubsMapper final : public Mapper {
@@ -55,7 +46,7 @@ class SubsMapper final : public Mapper {
 // remove_comments_mapper
 
 OpInfo RemoveCommentsInfo() {
-  OpInfo info = MapperInfo(
+  OpInfo info = text::TextMapperInfo(
       "remove_comments_mapper", "Remove LaTeX comments (inline '%...' and whole '%' lines).",
       "As Data-Juicer: when inline, every match of [^\\\\]%.+$ (multi-line mode: a character other than a "
       "backslash, then '%' and the rest of the line) is removed, which also removes the character before the "
@@ -89,7 +80,7 @@ OpInfo RemoveCommentsInfo() {
 // remove_bibliography_mapper
 
 OpInfo RemoveBibliographyInfo() {
-  OpInfo info = MapperInfo(
+  OpInfo info = text::TextMapperInfo(
       "remove_bibliography_mapper", "Remove the bibliography (and appendix) at the end of a LaTeX document.",
       "As Data-Juicer: everything from the first \\appendix, \\begin{references}, \\begin{REFERENCES}, "
       "\\begin{thebibliography} or \\bibliography{...} to the end of the text is removed "
@@ -110,7 +101,7 @@ OpInfo RemoveBibliographyInfo() {
 // remove_header_mapper
 
 OpInfo RemoveHeaderInfo() {
-  OpInfo info = MapperInfo(
+  OpInfo info = text::TextMapperInfo(
       "remove_header_mapper", "Remove the text before the first LaTeX section-like header.",
       "As Data-Juicer: the text before the first \\chapter, \\part, \\section, \\subsection, \\subsubsection or "
       "\\paragraph...\\subparagraph header (optionally starred, with an optional [short title] and a {title}) is "
@@ -214,7 +205,7 @@ class ExpandMacroMapper final : public Mapper {
 };
 
 OpInfo ExpandMacroInfo() {
-  OpInfo info = MapperInfo(
+  OpInfo info = text::TextMapperInfo(
       "expand_macro_mapper", "Expand argument-less LaTeX macros (\\newcommand, \\def) in the text.",
       "As Data-Juicer: definitions are the lines matching \\newcommand*?{\\name}{value} or \\def\\name{value} "
       "(the value ends at the last-possible-first '}' closing the line); for a name defined more than once the "
@@ -271,7 +262,7 @@ class RemoveTableTextMapper final : public Mapper {
 };
 
 OpInfo RemoveTableTextInfo() {
-  OpInfo info = MapperInfo(
+  OpInfo info = text::TextMapperInfo(
       "remove_table_text_mapper", "Remove plain-text tables (runs of lines with the same number of columns).",
       "As Data-Juicer: for each column count n from min_col to max_col in turn, every run of two or more lines "
       "that start right after a '\\n' and consist of n non-space cells separated by single spaces, '|' or tabs "

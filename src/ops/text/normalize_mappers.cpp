@@ -17,15 +17,6 @@
 namespace juicer {
 namespace {
 
-OpInfo MapperInfo(std::string name, std::string summary, std::string description) {
-  OpInfo info;
-  info.name = std::move(name);
-  info.kind = OpKind::kMapper;
-  info.modality = Modality::kText;
-  info.summary = std::move(summary);
-  info.description = std::move(description);
-  return info;
-}
 
 
 // A per-code-point rewrite: `fn` appends the replacement of one code point (given its UTF-8 bytes) to out.
@@ -71,7 +62,7 @@ bool IsVariousWhitespace(char32_t c) {
 }
 
 OpInfo WhitespaceNormalizationInfo() {
-  OpInfo info = MapperInfo(
+  OpInfo info = text::TextMapperInfo(
       "whitespace_normalization_mapper", "Strip the text and turn every kind of whitespace into a plain space.",
       "As Data-Juicer: the text is stripped (Python str.strip(): leading/trailing characters for which "
       "str.isspace() holds, newlines included), then each character of Data-Juicer's VARIOUS_WHITESPACES (tab, "
@@ -102,7 +93,7 @@ const std::unordered_map<char32_t, std::string_view>& PunctuationMap() {
 }
 
 OpInfo PunctuationNormalizationInfo() {
-  OpInfo info = MapperInfo(
+  OpInfo info = text::TextMapperInfo(
       "punctuation_normalization_mapper", "Replace Unicode (mostly CJK) punctuation with ASCII equivalents.",
       "As Data-Juicer, character by character with its table: ，、→ ,  。→ .  „ ” “ « » 「 」 《 》 and the "
       "fullwidth digit １ → \"  ´ ’ → '  ∶ ：→ :  ？→ ?  ！→ !  （ ）→ ( )  ；→ ;  – ━ ► → -  — → ' - '  "
@@ -127,7 +118,7 @@ bool InRanges(char32_t c, std::u32string_view singles) {
 }
 
 OpInfo RemoveNonChineseInfo() {
-  OpInfo info = MapperInfo(
+  OpInfo info = text::TextMapperInfo(
       "remove_non_chinese_character_mapper",
       "Remove every character that is not Chinese (optionally keeping ASCII letters, digits, punctuation).",
       "As Data-Juicer: characters in U+4E00-U+9FA5 are kept, plus A-Za-z when keep_alphabet, 0-9 when "
@@ -199,7 +190,7 @@ Result<std::string> JoinChars(const ParamValue& v) {
 }
 
 OpInfo RemoveSpecificCharsInfo() {
-  OpInfo info = MapperInfo(
+  OpInfo info = text::TextMapperInfo(
       "remove_specific_chars_mapper", "Remove the given characters from the text.",
       "As Data-Juicer: the regex \"[\" + \"|\".join(chars_to_remove) + \"]\" is built and its matches are removed, "
       "so every character of the string (or of the list's strings) is removed, and so is '|' when more than one "
