@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "cli/commands.h"
+#include "core/assets.h"
 #include "datasets/dataset_output.h"
 #include "datasets/dataset_registry.h"
 

@@ -3,12 +3,8 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 
 #include "datasets/families.h"
-
-namespace fs = std::filesystem;
 
 namespace juicer {
 
@@ -42,18 +38,6 @@ const DatasetRegistry& BuiltinDatasets() {
     return r;
   }();
   return *reg;
-}
-
-std::string DefaultNpmDir() {
-  if (const char* e = std::getenv("JUICER_NPM_DIR")) return e;
-  // <repo>/build/juicer -> <repo>/third_party/npm
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    fs::path cand = exe.parent_path().parent_path() / "third_party" / "npm";
-    if (fs::is_directory(cand, ec)) return cand.string();
-  }
-  return "third_party/npm";
 }
 
 }  // namespace juicer

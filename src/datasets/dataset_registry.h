@@ -47,8 +47,4 @@ class DatasetRegistry {
 void RegisterBuiltinDatasets(DatasetRegistry& registry);
 const DatasetRegistry& BuiltinDatasets();
 
-// The directory holding unpacked npm packages: $JUICER_NPM_DIR, else <repo>/third_party/npm next to
-// the binary's build dir, else ./third_party/npm.
-std::string DefaultNpmDir();
-
 }  // namespace juicer
