@@ -9,7 +9,7 @@
 #include "core/status.h"
 #include "probe/probe_config.h"
 #include "probe/probe_data.h"
-#include "probe/tokenizer.h"
+#include "tokenize/tokenizer.h"
 
 namespace juicer::probe {
 

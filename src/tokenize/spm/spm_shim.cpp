@@ -1,5 +1,5 @@
 // libjuicer_spm.so: see spm_shim.h.
-#include "probe/spm/spm_shim.h"
+#include "tokenize/spm/spm_shim.h"
 
 #include <sentencepiece_processor.h>
 #include <sentencepiece_trainer.h>

@@ -21,9 +21,9 @@
 #include <utility>
 #include <vector>
 
-#include "probe/tokenizer.h"
+#include "tokenize/tokenizer.h"
 
-namespace juicer::probe {
+namespace juicer {
 namespace {
 
 constexpr int kClipMerges = 49152 - 256 - 2;  // merges lines used by CLIP (after the header line)
@@ -417,4 +417,4 @@ std::string FindClipBpe() {
   return "";
 }
 
-}  // namespace juicer::probe
+}  // namespace juicer

@@ -1,4 +1,4 @@
-#include "probe/tokenizer.h"
+#include "tokenize/tokenizer.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-namespace juicer::probe {
+namespace juicer {
 namespace {
 
 namespace fs = std::filesystem;
@@ -258,4 +258,4 @@ TEST(ClipBpe, ConcurrentEncodeAndThroughput) {
 }
 
 }  // namespace
-}  // namespace juicer::probe
+}  // namespace juicer

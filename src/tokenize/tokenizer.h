@@ -1,4 +1,4 @@
-// Tokenizers for the probe models: CLIP byte-level BPE (from CLIP's merges file, optionally truncated to
+// Tokenizers (used by the probe models and by token-counting ops): CLIP byte-level BPE (from CLIP's merges file, optionally truncated to
 // the first K merges for tiny models) and SentencePiece models trained on the training pool.
 // No libtorch here: token ids are plain ints.
 #pragma once
@@ -10,7 +10,7 @@
 
 #include "core/status.h"
 
-namespace juicer::probe {
+namespace juicer {
 
 class Tokenizer {
  public:
@@ -50,4 +50,4 @@ Result<std::unique_ptr<Tokenizer>> LoadTokenizer(const std::string& dir);
 // juicer source tree. Empty when none exists.
 std::string FindClipBpe();
 
-}  // namespace juicer::probe
+}  // namespace juicer

@@ -1,5 +1,5 @@
 // SentencePiece tokenizer trained in memory on the training pool, and LoadTokenizer. See tokenizer.h.
-// SentencePiece is reached through libjuicer_spm.so (probe/spm/spm_shim.h explains why it is dlopen()ed).
+// SentencePiece is reached through libjuicer_spm.so (tokenize/spm/spm_shim.h explains why it is dlopen()ed).
 #include <dlfcn.h>
 #include <unistd.h>
 
@@ -15,10 +15,10 @@
 #include <utility>
 #include <vector>
 
-#include "probe/spm/spm_shim.h"
-#include "probe/tokenizer.h"
+#include "tokenize/spm/spm_shim.h"
+#include "tokenize/tokenizer.h"
 
-namespace juicer::probe {
+namespace juicer {
 namespace {
 
 constexpr const char* kModelFileName = "sentencepiece.model";
@@ -249,4 +249,4 @@ Result<std::unique_ptr<Tokenizer>> LoadTokenizer(const std::string& dir) {
   return Status::DataError(dir + "/tokenizer.json: unknown tokenizer kind '" + kind + "'");
 }
 
-}  // namespace juicer::probe
+}  // namespace juicer
