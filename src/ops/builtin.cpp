@@ -6,6 +6,7 @@
 #include "ops/dedup/document_deduplicator.h"
 #include "ops/dedup/minhash_deduplicator.h"
 #include "ops/general/field_filters.h"
+#include "ops/general/general_field_filter.h"
 #include "ops/select/field_selectors.h"
 #include "ops/select/random_selector.h"
 #include "ops/text/clean_mappers.h"
@@ -22,6 +23,7 @@ Status RegisterBuiltinOps(OpRegistry& registry) {
   JUICER_RETURN_IF_ERROR(RegisterTextLineFilters(registry));
   JUICER_RETURN_IF_ERROR(RegisterTextRepetitionFilters(registry));
   JUICER_RETURN_IF_ERROR(RegisterFieldFilters(registry));
+  JUICER_RETURN_IF_ERROR(RegisterGeneralFieldFilter(registry));
   JUICER_RETURN_IF_ERROR(RegisterTextCleanMappers(registry));
   JUICER_RETURN_IF_ERROR(RegisterLatexMappers(registry));
   JUICER_RETURN_IF_ERROR(RegisterNormalizeMappers(registry));
