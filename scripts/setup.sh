@@ -21,7 +21,7 @@ done
 # Debian packages (build tools, the libraries juicer links, and test/bench tools).
 PACKAGES=(
   build-essential cmake pkg-config
-  libsimdjson-dev libyaml-cpp-dev libzstd-dev zstd libxxhash-dev libssl-dev libicu-dev libre2-dev
+  libsimdjson-dev libyaml-cpp-dev libzstd-dev zstd libxxhash-dev libssl-dev libicu-dev libre2-dev libgumbo-dev
   libcli11-dev libgoogle-perftools-dev
   libopencv-dev libopencv-contrib-dev libfreetype-dev libharfbuzz-dev libpng-dev fonts-dejavu-core
   libpugixml-dev zlib1g-dev

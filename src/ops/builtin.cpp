@@ -14,6 +14,7 @@
 #include "ops/text/line_filters.h"
 #include "ops/text/normalize_mappers.h"
 #include "ops/text/repetition_filters.h"
+#include "ops/text/structure_mappers.h"
 #include "ops/text/text_filters.h"
 
 namespace juicer {
@@ -27,6 +28,7 @@ Status RegisterBuiltinOps(OpRegistry& registry) {
   JUICER_RETURN_IF_ERROR(RegisterTextCleanMappers(registry));
   JUICER_RETURN_IF_ERROR(RegisterLatexMappers(registry));
   JUICER_RETURN_IF_ERROR(RegisterNormalizeMappers(registry));
+  JUICER_RETURN_IF_ERROR(RegisterStructureMappers(registry));
   JUICER_RETURN_IF_ERROR(RegisterDedupOps(registry));
   JUICER_RETURN_IF_ERROR(RegisterMinHashDedupOps(registry));
   JUICER_RETURN_IF_ERROR(RegisterSelectorOps(registry));
