@@ -5,6 +5,7 @@
 
 #include "ops/dedup/document_deduplicator.h"
 #include "ops/dedup/minhash_deduplicator.h"
+#include "ops/dedup/simhash_deduplicator.h"
 #include "ops/general/field_filters.h"
 #include "ops/general/general_field_filter.h"
 #include "ops/select/field_selectors.h"
@@ -31,6 +32,7 @@ Status RegisterBuiltinOps(OpRegistry& registry) {
   JUICER_RETURN_IF_ERROR(RegisterStructureMappers(registry));
   JUICER_RETURN_IF_ERROR(RegisterDedupOps(registry));
   JUICER_RETURN_IF_ERROR(RegisterMinHashDedupOps(registry));
+  JUICER_RETURN_IF_ERROR(RegisterSimHashDedupOps(registry));
   JUICER_RETURN_IF_ERROR(RegisterSelectorOps(registry));
   JUICER_RETURN_IF_ERROR(RegisterFieldSelectors(registry));
   return Status::OK();

@@ -22,6 +22,7 @@ const std::vector<std::string> kBuiltinOps = {
     "clean_links_mapper",
     "document_deduplicator",
     "document_minhash_deduplicator",
+    "document_simhash_deduplicator",
     "expand_macro_mapper",
     "frequency_specified_field_selector",
     "general_field_filter",

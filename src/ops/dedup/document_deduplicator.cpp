@@ -95,6 +95,8 @@ const EVP_MD* Md5Algorithm() {
   return md;
 }
 
+}  // namespace
+
 Status Md5(std::string_view data, unsigned char digest[16]) {
   thread_local std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
   unsigned int len = 0;
@@ -104,8 +106,6 @@ Status Md5(std::string_view data, unsigned char digest[16]) {
     return Status::Unavailable("MD5 is not available from OpenSSL (is the library in FIPS-only mode?)");
   return Status::OK();
 }
-
-}  // namespace
 
 Status DocumentHashHex(std::string_view text, bool lowercase, bool ignore_non_character, std::string* scratch,
                        std::string* hex_out) {

@@ -22,6 +22,9 @@ size_t RemoveNonCharacters(char* data, size_t size);
 // Python's str.strip() with no argument: drops leading and trailing str.isspace() code points.
 std::string_view PythonStrip(std::string_view text);
 
+// MD5 of `data` (OpenSSL); Unavailable when OpenSSL refuses MD5 (FIPS-only mode).
+Status Md5(std::string_view data, unsigned char digest[16]);
+
 // The value DJ stores in __dj__hash: md5(strip(remove?(lower?(text))).encode()).hexdigest().
 // `scratch` is reused storage.
 Status DocumentHashHex(std::string_view text, bool lowercase, bool ignore_non_character, std::string* scratch,
