@@ -77,6 +77,8 @@ BENCHMARK_CAPTURE(BM_FilterStats, text_length, "text_length_filter");
 BENCHMARK_CAPTURE(BM_FilterStats, words_num, "words_num_filter");
 BENCHMARK_CAPTURE(BM_FilterStats, alphanumeric, "alphanumeric_filter");
 BENCHMARK_CAPTURE(BM_FilterStats, special_characters, "special_characters_filter");
+BENCHMARK_CAPTURE(BM_FilterStats, character_repetition, "character_repetition_filter");
+BENCHMARK_CAPTURE(BM_FilterStats, word_repetition, "word_repetition_filter");
 
 }  // namespace
 }  // namespace juicer
