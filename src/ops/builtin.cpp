@@ -11,6 +11,7 @@
 #include "ops/select/field_selectors.h"
 #include "ops/select/random_selector.h"
 #include "ops/text/clean_mappers.h"
+#include "ops/text/fix_unicode_mapper.h"
 #include "ops/text/latex_mappers.h"
 #include "ops/text/line_filters.h"
 #include "ops/text/normalize_mappers.h"
@@ -30,6 +31,7 @@ Status RegisterBuiltinOps(OpRegistry& registry) {
   JUICER_RETURN_IF_ERROR(RegisterLatexMappers(registry));
   JUICER_RETURN_IF_ERROR(RegisterNormalizeMappers(registry));
   JUICER_RETURN_IF_ERROR(RegisterStructureMappers(registry));
+  JUICER_RETURN_IF_ERROR(RegisterFixUnicodeMapper(registry));
   JUICER_RETURN_IF_ERROR(RegisterDedupOps(registry));
   JUICER_RETURN_IF_ERROR(RegisterMinHashDedupOps(registry));
   JUICER_RETURN_IF_ERROR(RegisterSimHashDedupOps(registry));

@@ -24,6 +24,7 @@ const std::vector<std::string> kBuiltinOps = {
     "document_minhash_deduplicator",
     "document_simhash_deduplicator",
     "expand_macro_mapper",
+    "fix_unicode_mapper",
     "frequency_specified_field_selector",
     "general_field_filter",
     "maximum_line_length_filter",
