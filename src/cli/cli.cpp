@@ -2,7 +2,7 @@
 #include <cstring>
 
 #include "cli/commands.h"
-#include "probe/probe.h"
+#include "cli/torch_module.h"
 
 namespace juicer {
 
@@ -26,12 +26,6 @@ const char* kUsage =
     "`juicer <command> --help` shows a command's options.\n";
 }  // namespace
 
-int ReportError(const Status& s) {
-  std::fprintf(stderr, "juicer: error: %s\n", s.ToString().c_str());
-  if (s.code() == StatusCode::kCancelled) return 130;
-  return s.IsUserError() ? 2 : 1;
-}
-
 int RunCli(int argc, char** argv) {
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
     std::fputs(kUsage, argc < 2 ? stderr : stdout);
@@ -45,8 +39,7 @@ int RunCli(int argc, char** argv) {
   if (cmd == "demo") return CmdDemo(args);
   if (cmd == "datasets") return CmdDatasets(args);
   if (cmd == "train" || cmd == "eval" || cmd == "baseline" || cmd == "encode") {
-    probe::PrepareProcessForTorch(argc, argv);
-    return CmdProbe(cmd, args);
+    return RunTorchCommand(argc, argv);
   }
   std::fprintf(stderr, "juicer: unknown command '%s'\n\n%s", cmd.c_str(), kUsage);
   return 2;

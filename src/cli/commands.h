@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/op_registry.h"
+#include "core/report.h"
 
 namespace juicer {
 
@@ -19,14 +20,10 @@ int CmdDatasets(const std::vector<std::string>& args);
 // `juicer demo [--out DIR]`
 int CmdDemo(const std::vector<std::string>& args);
 
-// `juicer train|eval|baseline|encode` (probe models)
-int CmdProbe(const std::string& cmd, const std::vector<std::string>& args);
 
 // Markdown reference of every op (docs/ops.md is this text).
 std::string OpsMarkdown(const OpRegistry& registry);
 std::string OpDocText(const OpInfo& info);
 
-// Exit codes: 0 ok, 1 internal error, 2 user error (bad recipe/data/arguments).
-int ReportError(const Status& s);
 
 }  // namespace juicer

@@ -2,8 +2,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <string>
+#include <vector>
 
-#include "cli/commands.h"
+#include "core/report.h"
 #include "probe/probe.h"
 
 namespace juicer {
@@ -170,3 +172,11 @@ int CmdProbe(const std::string& cmd, const std::vector<std::string>& args) {
 }
 
 }  // namespace juicer
+
+// The module's entry point, found with dlsym by `juicer` (src/cli/torch_module.cpp): argv is the
+// whole command line, argv[1] one of train|eval|baseline|encode.
+extern "C" __attribute__((visibility("default"))) int juicer_torch_main(int argc, char** argv) {
+  if (argc < 2) return 2;
+  juicer::probe::PrepareProcessForTorch(argc, argv);
+  return juicer::CmdProbe(argv[1], std::vector<std::string>(argv + 2, argv + argc));
+}
