@@ -13,7 +13,10 @@
 #include "ops/text/line_filters.h"
 #include "ops/text/normalize_mappers.h"
 #include "ops/text/repetition_filters.h"
+#include "ops/text/text_action_filter.h"
 #include "ops/text/text_filters.h"
+#include "ops/text/token_num_filter.h"
+#include "ops/text/word_list_filters.h"
 
 namespace juicer {
 
@@ -21,6 +24,9 @@ Status RegisterBuiltinOps(OpRegistry& registry) {
   JUICER_RETURN_IF_ERROR(RegisterTextFilters(registry));
   JUICER_RETURN_IF_ERROR(RegisterTextLineFilters(registry));
   JUICER_RETURN_IF_ERROR(RegisterTextRepetitionFilters(registry));
+  JUICER_RETURN_IF_ERROR(RegisterWordListFilters(registry));
+  JUICER_RETURN_IF_ERROR(RegisterTextActionFilter(registry));
+  JUICER_RETURN_IF_ERROR(RegisterTokenNumFilter(registry));
   JUICER_RETURN_IF_ERROR(RegisterFieldFilters(registry));
   JUICER_RETURN_IF_ERROR(RegisterTextCleanMappers(registry));
   JUICER_RETURN_IF_ERROR(RegisterLatexMappers(registry));
