@@ -352,11 +352,12 @@ std::vector<TaggedWord> PosTagger::Tag(const std::vector<std::string>& words) co
   std::vector<const std::vector<uint16_t>*> lex(words.size(), nullptr);
   for (size_t i = 0; i < words.size(); ++i) {
     out[i].word = words[i];
+    out[i].lower = Lower(words[i]);
+    const std::string& low = out[i].lower;
     const std::vector<uint16_t>* tags = lexicon_->Find(words[i]);
-    if (tags == nullptr || tags->empty()) tags = lexicon_->Find(Lower(words[i]));
+    if (tags == nullptr || tags->empty()) tags = lexicon_->Find(low);
     if (tags != nullptr && tags->empty()) tags = nullptr;
     lex[i] = tags;
-    const std::string low = Lower(words[i]);
     if (tags != nullptr) {
       out[i].tag = lexicon_->TagName(tags->front());
     } else if (low == "n't") {
@@ -367,7 +368,7 @@ std::vector<TaggedWord> PosTagger::Tag(const std::vector<std::string>& words) co
       out[i].tag = "MD";
     } else if (low == "'s") {
       const bool after_pronoun =
-          i > 0 && OneOf(Lower(words[i - 1]), {"it", "he", "she", "that", "there", "what", "who", "here", "where",
+          i > 0 && OneOf(out[i - 1].lower, {"it", "he", "she", "that", "there", "what", "who", "here", "where",
                                                "this", "how", "let"});
       out[i].tag = after_pronoun ? "VBZ" : "POS";
     } else {
@@ -398,17 +399,17 @@ void PosTagger::ApplyRules(std::vector<TaggedWord>& ws, const std::vector<const 
     if (!known && StartsWith(t, "N") && EndsWith(w, "ed")) t = "VBN";                  // 3
     if (!known && EndsWith(w, "ly")) t = "RB";                                         // 4
     if (!known && StartsWith(t, "NN") && EndsWith(w, "al")) t = "JJ";                  // 5
-    if (i > 0 && StartsWith(t, "NN") && Lower(ws[i - 1].word) == "would") t = "VB";    // 6
+    if (i > 0 && StartsWith(t, "NN") && ws[i - 1].lower == "would") t = "VB";    // 6
     if (!known && t == "NN" && EndsWith(w, "s")) t = "NNS";                            // 7
     if (!known && StartsWith(t, "NN") && EndsWith(w, "ing")) t = "VBG";                // 8
     if (!IsVerbTag(t) && has_tag(i, "VB")) {  // 9
       size_t j = i;
-      while (j > 0 && OneOf(Lower(ws[j - 1].word), {"not", "n't"})) --j;
-      if (j > 0 && (ws[j - 1].tag == "TO" || ws[j - 1].tag == "MD" || OneOf(Lower(ws[j - 1].word), {"do", "does", "did"})))
+      while (j > 0 && OneOf(ws[j - 1].lower, {"not", "n't"})) --j;
+      if (j > 0 && (ws[j - 1].tag == "TO" || ws[j - 1].tag == "MD" || OneOf(ws[j - 1].lower, {"do", "does", "did"})))
         t = "VB";
     }
     if (i > 0 && !IsVerbTag(t) && t != "MD" && lex[i] != nullptr) {  // 10
-      const std::string prev = Lower(ws[i - 1].word);
+      const std::string& prev = ws[i - 1].lower;
       const bool plural = OneOf(prev, {"i", "you", "we", "they"});
       const bool third = OneOf(prev, {"he", "she", "it"});
       if (plural || third) {
@@ -431,14 +432,14 @@ void PosTagger::MarkAuxiliaries(std::vector<TaggedWord>& ws) const {
   auto next_verb_tag = [&](size_t i) -> std::string_view {
     for (size_t j = i + 1; j < ws.size(); ++j) {
       const std::string& t = ws[j].tag;
-      if (StartsWith(t, "RB") || t == "PRP" || OneOf(Lower(ws[j].word), {"not", "n't"})) continue;
+      if (StartsWith(t, "RB") || t == "PRP" || OneOf(ws[j].lower, {"not", "n't"})) continue;
       return t;
     }
     return "";
   };
   for (size_t i = 0; i < ws.size(); ++i) {
     if (!IsVerbTag(ws[i].tag)) continue;
-    const std::string w = Lower(ws[i].word);
+    const std::string& w = ws[i].lower;
     if (OneOf(w, {"be", "am", "is", "are", "was", "were", "been", "being", "'re", "'m", "'s"})) {
       ws[i].aux = true;
     } else if (OneOf(w, {"have", "has", "had", "having", "'ve"})) {

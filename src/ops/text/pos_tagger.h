@@ -43,6 +43,7 @@ class PosLexicon {
 
 struct TaggedWord {
   std::string word;
+  std::string lower;  // word.lower()
   std::string tag;  // Penn Treebank tag
   bool aux = false;  // a verb-tagged auxiliary (be; have/do followed by a main verb)
 };

@@ -103,15 +103,15 @@ OpInfo TextActionFilterInfo() {
   info.factory = [](const OpInfo& i, const OpParams& p) -> Result<std::unique_ptr<Op>> {
     if (p.GetString("lang") == "zh")
       return Status::Unavailable(
-          "text_action_filter: lang 'zh' is not supported: Data-Juicer tags Chinese with spaCy's "
+          "lang 'zh' is not supported: Data-Juicer tags Chinese with spaCy's "
           "zh_core_web_md and juicer has no Chinese part-of-speech lexicon; only lang 'en' works");
     const std::string path = p.IsNull("lexicon_path") ? NpmAsset("pos", "lexicon.js") : p.GetString("lexicon_path");
     auto lexicon = SharedLexicon(path);
     if (!lexicon.ok()) {
       if (lexicon.status().code() == StatusCode::kNotFound)
-        return Status::Unavailable("text_action_filter needs the POS lexicon " + path +
-                                   " (npm pos@0.4.2; run scripts/setup.sh or set lexicon_path)");
-      return lexicon.status().WithContext("text_action_filter: ");
+        return Status::Unavailable("the POS lexicon " + path +
+                                   " is missing (npm pos@0.4.2: run scripts/setup.sh, or set lexicon_path)");
+      return lexicon.status();
     }
     return std::unique_ptr<Op>(std::make_unique<TextActionFilter>(i, p, std::move(lexicon).value()));
   };

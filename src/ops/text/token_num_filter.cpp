@@ -50,7 +50,7 @@ Result<std::shared_ptr<const Tokenizer>> ResolveTokenizer(const OpParams& p) {
     // A Hugging Face name juicer cannot load, unless it is a local SentencePiece model.
     const std::string file = SentencePieceFile(hf);
     if (file.empty())
-      return Status::Unavailable("token_num_filter: juicer cannot load the Hugging Face tokenizer '" + hf +
+      return Status::Unavailable("juicer cannot load the Hugging Face tokenizer '" + hf +
                                  "'; set tokenizer: clip_bpe (CLIP's BPE) or tokenizer: <path of a "
                                  "SentencePiece .model file>");
     return SharedTokenizer(false, file);
@@ -59,20 +59,20 @@ Result<std::shared_ptr<const Tokenizer>> ResolveTokenizer(const OpParams& p) {
     const std::string path = p.IsNull("clip_bpe_path") ? FindClipBpe() : p.GetString("clip_bpe_path");
     if (path.empty())
       return Status::Unavailable(
-          "token_num_filter: CLIP's merges file bpe_simple_vocab_16e6.txt.gz was not found (looked at "
+          "CLIP's merges file bpe_simple_vocab_16e6.txt.gz was not found (looked at "
           "$JUICER_CLIP_BPE and ../shared/models/clip_bpe_simple_vocab_16e6.txt.gz); pass its path as "
           "clip_bpe_path, or set tokenizer to a SentencePiece .model file");
     auto tok = SharedTokenizer(true, path);
-    if (!tok.ok()) return tok.status().WithContext("token_num_filter: clip_bpe_path: ");
+    if (!tok.ok()) return tok.status().WithContext("clip_bpe_path: ");
     return tok;
   }
   const std::string file = SentencePieceFile(tokenizer);
   if (file.empty())
-    return Status::NotFound("token_num_filter: tokenizer '" + tokenizer +
+    return Status::NotFound("tokenizer '" + tokenizer +
                             "' is neither 'clip_bpe' nor an existing SentencePiece .model file (or a directory "
                             "holding tokenizer.model)");
   auto tok = SharedTokenizer(false, file);
-  if (!tok.ok()) return tok.status().WithContext("token_num_filter: tokenizer: ");
+  if (!tok.ok()) return tok.status().WithContext("tokenizer: ");
   return tok;
 }
 

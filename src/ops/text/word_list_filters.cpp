@@ -66,20 +66,20 @@ Result<std::unique_ptr<Op>> MakeWordListFilter(const OpInfo& info, const OpParam
   const std::string type(text::WordListTypeName(kind));
   const std::string lang = p.GetString("lang");
   const std::string dir = p.IsNull(type + "_dir") ? "" : p.GetString(type + "_dir");
-  JUICER_ASSIGN_OR_RETURN(std::shared_ptr<const text::WordSet> words, text::LoadWordList(kind, dir, lang));
   text::WordAugOptions aug;
   aug.use_words_aug = p.GetBool("use_words_aug");
   aug.join_char = p.GetString("words_aug_join_char");
   aug.group_sizes.clear();
   for (double g : p.GetDoubleList("words_aug_group_sizes")) {
-    if (g < 1) return Status::InvalidArgument(info.name + ": words_aug_group_sizes must hold positive integers");
+    if (g < 1) return Status::InvalidArgument("words_aug_group_sizes must hold positive integers");
     aug.group_sizes.push_back(static_cast<size_t>(g));
   }
+  JUICER_ASSIGN_OR_RETURN(std::shared_ptr<const text::WordSet> words, text::LoadWordList(kind, dir, lang));
   std::shared_ptr<const Tokenizer> tokenizer;
   if (p.GetBool("tokenization")) {
     const std::string model = p.IsNull("sp_model_path") ? "" : p.GetString("sp_model_path");
     auto loaded = LoadDjWordModel(lang, model);
-    if (!loaded.ok()) return loaded.status().WithContext(info.name + ": ");
+    if (!loaded.ok()) return loaded.status();
     tokenizer = std::move(loaded).value();
   }
   return std::unique_ptr<Op>(std::make_unique<WordListFilter>(info, p, type + "_ratio", std::move(words),

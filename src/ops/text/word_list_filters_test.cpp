@@ -245,7 +245,10 @@ TEST(StopwordsFilter, DataJuicerListReproducesConformance) {
 }
 
 TEST(StopwordsFilter, TokenizationNeedsTheModel) {
-  Status st = testing::BuildStatus("stopwords_filter", {{"tokenization", true}, {"lang", std::string("zh")},
+  const std::string dir = DjDir("zh_model", R"({"zh": ["你好"]})");
+  Status st = testing::BuildStatus("stopwords_filter", {{"tokenization", true},
+                                                        {"lang", std::string("zh")},
+                                                        {"stopwords_dir", dir},
                                                         {"sp_model_path", std::string("/nonexistent/zh.sp.model")}});
   EXPECT_EQ(st.code(), StatusCode::kUnavailable);
   EXPECT_NE(st.message().find("zh.sp.model"), std::string::npos) << st.message();
