@@ -17,7 +17,10 @@
 #include "ops/text/normalize_mappers.h"
 #include "ops/text/repetition_filters.h"
 #include "ops/text/structure_mappers.h"
+#include "ops/text/text_action_filter.h"
 #include "ops/text/text_filters.h"
+#include "ops/text/token_num_filter.h"
+#include "ops/text/word_list_filters.h"
 
 namespace juicer {
 
@@ -25,6 +28,9 @@ Status RegisterBuiltinOps(OpRegistry& registry) {
   JUICER_RETURN_IF_ERROR(RegisterTextFilters(registry));
   JUICER_RETURN_IF_ERROR(RegisterTextLineFilters(registry));
   JUICER_RETURN_IF_ERROR(RegisterTextRepetitionFilters(registry));
+  JUICER_RETURN_IF_ERROR(RegisterWordListFilters(registry));
+  JUICER_RETURN_IF_ERROR(RegisterTextActionFilter(registry));
+  JUICER_RETURN_IF_ERROR(RegisterTokenNumFilter(registry));
   JUICER_RETURN_IF_ERROR(RegisterFieldFilters(registry));
   JUICER_RETURN_IF_ERROR(RegisterGeneralFieldFilter(registry));
   JUICER_RETURN_IF_ERROR(RegisterTextCleanMappers(registry));

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@ const std::vector<std::string> kBuiltinOps = {
     "document_simhash_deduplicator",
     "expand_macro_mapper",
     "fix_unicode_mapper",
+    "flagged_words_filter",
     "frequency_specified_field_selector",
     "general_field_filter",
     "maximum_line_length_filter",
@@ -45,10 +47,13 @@ const std::vector<std::string> kBuiltinOps = {
     "special_characters_filter",
     "specified_field_filter",
     "specified_numeric_field_filter",
+    "stopwords_filter",
     "suffix_filter",
     "tags_specified_field_selector",
+    "text_action_filter",
     "text_chunk_mapper",
     "text_length_filter",
+    "token_num_filter",
     "topk_specified_field_selector",
     "whitespace_normalization_mapper",
     "word_repetition_filter",
@@ -64,6 +69,14 @@ bool DynamicStatKeys(const std::string& op) {
 bool UntypedParam(const std::string& op, const std::string& param) {
   return (op == "specified_field_filter" && param == "target_value") ||
          (op == "remove_specific_chars_mapper" && param == "chars_to_remove");  // a str or a list (DJ joins either)
+}
+
+// An op whose default build needs a file scripts/setup.sh fetches (word lists, the POS lexicon,
+// CLIP's merges) reports Unavailable when it is absent; such an op is skipped, with a note.
+bool NeedsAbsentAsset(const Result<std::unique_ptr<Op>>& op) {
+  if (op.ok() || op.status().code() != StatusCode::kUnavailable) return false;
+  std::printf("[  NOTE    ] skipped (asset absent): %s\n", op.status().message().c_str());
+  return true;
 }
 
 TEST(BuiltinOps, RegisteredListIsCheckedIn) {
@@ -101,6 +114,7 @@ TEST(BuiltinOps, MetadataIsComplete) {
     }
     // Builds with Data-Juicer's defaults, as the right kind of op.
     auto op = BuildOp(*info, {});
+    if (NeedsAbsentAsset(op)) continue;
     ASSERT_TRUE(op.ok()) << op.status().ToString();
     if (info->kind == OpKind::kFilter) {
       EXPECT_NE(dynamic_cast<const Filter*>(op->get()), nullptr);
@@ -132,6 +146,7 @@ TEST(BuiltinOps, EveryOpHandlesTrickySamples) {
   for (const OpInfo* info : BuiltinRegistry().List()) {
     SCOPED_TRACE(info->name);
     auto op = BuildOp(*info, {});
+    if (NeedsAbsentAsset(op)) continue;
     ASSERT_TRUE(op.ok()) << op.status().ToString();
     auto samples = testing::TextSamples(TrickyTexts());
     if (info->kind == OpKind::kFilter) {

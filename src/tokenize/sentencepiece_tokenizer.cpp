@@ -29,6 +29,7 @@ struct SpmLib {
   decltype(&juicer_spm_load) load = nullptr;
   decltype(&juicer_spm_unload) unload = nullptr;
   decltype(&juicer_spm_encode) encode = nullptr;
+  decltype(&juicer_spm_encode_pieces) encode_pieces = nullptr;
   decltype(&juicer_spm_decode) decode = nullptr;
   decltype(&juicer_spm_info) info = nullptr;
   decltype(&juicer_spm_free) free = nullptr;
@@ -75,10 +76,11 @@ const SpmLib& Spm() {
     l.load = reinterpret_cast<decltype(l.load)>(sym("juicer_spm_load"));
     l.unload = reinterpret_cast<decltype(l.unload)>(sym("juicer_spm_unload"));
     l.encode = reinterpret_cast<decltype(l.encode)>(sym("juicer_spm_encode"));
+    l.encode_pieces = reinterpret_cast<decltype(l.encode_pieces)>(sym("juicer_spm_encode_pieces"));
     l.decode = reinterpret_cast<decltype(l.decode)>(sym("juicer_spm_decode"));
     l.info = reinterpret_cast<decltype(l.info)>(sym("juicer_spm_info"));
     l.free = reinterpret_cast<decltype(l.free)>(sym("juicer_spm_free"));
-    if (!l.train || !l.load || !l.unload || !l.encode || !l.decode || !l.info || !l.free)
+    if (!l.train || !l.load || !l.unload || !l.encode || !l.encode_pieces || !l.decode || !l.info || !l.free)
       l.error = "libjuicer_spm.so lacks a juicer_spm_* function (stale build? rerun scripts/setup.sh)";
     return l;
   }();
@@ -94,7 +96,8 @@ class SentencePieceTokenizer final : public Tokenizer {
   SentencePieceTokenizer(const SentencePieceTokenizer&) = delete;
   SentencePieceTokenizer& operator=(const SentencePieceTokenizer&) = delete;
 
-  Status Init() {
+  // require_specials: the model must define pad/bos/eos (models juicer trains and saves do).
+  Status Init(bool require_specials = true) {
     const SpmLib& spm = Spm();
     if (!spm.error.empty()) return Status::Unavailable(spm.error);
     char* err = nullptr;
@@ -105,7 +108,7 @@ class SentencePieceTokenizer final : public Tokenizer {
       return Status::DataError("cannot load SentencePiece model: " + m);
     }
     spm.info(proc_, &vocab_, &pad_, &bos_, &eos_);
-    if (pad_ < 0 || bos_ < 0 || eos_ < 0) return Status::DataError("SentencePiece model lacks pad/bos/eos ids");
+    if (require_specials && (pad_ < 0 || bos_ < 0 || eos_ < 0)) return Status::DataError("SentencePiece model lacks pad/bos/eos ids");
     return Status::OK();
   }
 
@@ -115,6 +118,24 @@ class SentencePieceTokenizer final : public Tokenizer {
     std::vector<int> out;
     if (Spm().encode(proc_, text.data(), text.size(), &ids, &n) == 0) out.assign(ids, ids + n);
     Spm().free(ids);
+    return out;
+  }
+
+  std::vector<std::string> EncodeAsPieces(std::string_view text) const override {
+    char* bytes = nullptr;
+    size_t* sizes = nullptr;
+    size_t n = 0;
+    std::vector<std::string> out;
+    if (Spm().encode_pieces(proc_, text.data(), text.size(), &bytes, &sizes, &n) == 0) {
+      out.reserve(n);
+      size_t at = 0;
+      for (size_t i = 0; i < n; ++i) {
+        out.emplace_back(bytes + at, sizes[i]);
+        at += sizes[i];
+      }
+    }
+    Spm().free(bytes);
+    Spm().free(sizes);
     return out;
   }
 
@@ -220,6 +241,13 @@ Result<std::unique_ptr<Tokenizer>> TrainSentencePiece(const std::vector<std::str
   }
   auto tok = std::make_unique<SentencePieceTokenizer>(std::move(model));
   JUICER_RETURN_IF_ERROR(tok->Init());
+  return std::unique_ptr<Tokenizer>(std::move(tok));
+}
+
+Result<std::unique_ptr<Tokenizer>> LoadSentencePieceModel(const std::string& model_path) {
+  JUICER_ASSIGN_OR_RETURN(std::string model, ReadFile(model_path));
+  auto tok = std::make_unique<SentencePieceTokenizer>(std::move(model));
+  JUICER_RETURN_IF_ERROR(tok->Init(/*require_specials=*/false).WithContext(model_path + ": "));
   return std::unique_ptr<Tokenizer>(std::move(tok));
 }
 

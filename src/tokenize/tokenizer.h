@@ -17,6 +17,13 @@ class Tokenizer {
   virtual ~Tokenizer() = default;
   // Token ids of `text`, without BOS/EOS.
   virtual std::vector<int> Encode(std::string_view text) const = 0;
+  // The tokens of `text` as strings: SentencePiece's encode_as_pieces ("▁Hello", ...); by default
+  // (CLIP BPE) each token id decoded on its own.
+  virtual std::vector<std::string> EncodeAsPieces(std::string_view text) const {
+    std::vector<std::string> out;
+    for (int id : Encode(text)) out.push_back(Decode({id}));
+    return out;
+  }
   // Text of `ids` (special ids are skipped).
   virtual std::string Decode(const std::vector<int>& ids) const = 0;
   // Ids are in [0, VocabSize()); Bos/Eos/Pad are distinct ids inside that range.
@@ -41,6 +48,11 @@ Result<std::unique_ptr<Tokenizer>> LoadClipBpe(const std::string& merges_path, i
 // Trains a SentencePiece model (unigram, deterministic: one thread, no sentence sampling) on `texts`
 // with `vocab_size` pieces; pad/bos/eos are ids 0/1/2 (unk 3).
 Result<std::unique_ptr<Tokenizer>> TrainSentencePiece(const std::vector<std::string>& texts, int vocab_size);
+
+// Loads an existing SentencePiece model file (a serialized ModelProto, e.g. Data-Juicer's
+// `{lang}.sp.model` or a Llama `tokenizer.model`). Unlike the models juicer trains, such a model may
+// lack pad/bos/eos pieces: Pad()/Bos()/Eos() are then -1.
+Result<std::unique_ptr<Tokenizer>> LoadSentencePieceModel(const std::string& model_path);
 
 // Loads a tokenizer written by Tokenizer::Save.
 Result<std::unique_ptr<Tokenizer>> LoadTokenizer(const std::string& dir);

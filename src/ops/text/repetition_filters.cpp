@@ -1,6 +1,5 @@
 #include "ops/text/repetition_filters.h"
 
-#include <unicode/ucasemap.h>
 #include <xxhash.h>
 
 #include <algorithm>
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "ops/text/char_tables.h"
+#include "ops/text/words.h"
 
 namespace juicer {
 
@@ -105,68 +105,6 @@ double CharRepetitionRatio(std::string_view text, size_t n, WorkerContext& ctx) 
   for (size_t i = 0; i < k; ++i) top += counts[i];
   return static_cast<double>(top) / static_cast<double>(len - n + 1);
 }
-
-namespace {
-
-const UCaseMap* RootCaseMap() {
-  static const UCaseMap* map = [] {
-    UErrorCode err = U_ZERO_ERROR;
-    UCaseMap* m = ucasemap_open("", 0, &err);
-    return U_SUCCESS(err) ? m : nullptr;
-  }();
-  return map;
-}
-
-inline bool IsWordSep(char c) { return c == ' ' || c == '\n' || c == '\t'; }
-
-// Appends DJ's refinement of one whitespace word to `out`: word.lower() (full Unicode lower-casing,
-// as Python's str.lower), then stripped of SPECIAL_CHARACTERS at both ends. May append nothing.
-void AppendRefinedWord(std::string_view word, std::string& out) {
-  const size_t start = out.size();
-  const uint8_t* flags = CharFlagTable();
-  if (IsAscii(word)) {
-    size_t b = 0, e = word.size();
-    while (b < e && (flags[static_cast<unsigned char>(word[b])] & kSpecial) != 0) ++b;
-    while (e > b && (flags[static_cast<unsigned char>(word[e - 1])] & kSpecial) != 0) --e;
-    out.resize(start + (e - b));
-    for (size_t i = b; i < e; ++i) {
-      const char c = word[i];
-      out[start + i - b] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-    }
-    return;
-  }
-  // Lower-case with ICU's root locale into the tail of `out` (growth is at most 3x in bytes).
-  out.resize(start + 3 * word.size() + 4);
-  UErrorCode err = U_ZERO_ERROR;
-  int32_t lowered = -1;
-  if (const UCaseMap* map = RootCaseMap()) {
-    lowered = ucasemap_utf8ToLower(map, out.data() + start, static_cast<int32_t>(out.size() - start), word.data(),
-                                   static_cast<int32_t>(word.size()), &err);
-  }
-  if (lowered < 0 || U_FAILURE(err)) {  // unexpected: keep the word as is
-    std::memcpy(out.data() + start, word.data(), word.size());
-    lowered = static_cast<int32_t>(word.size());
-  }
-  const char* const b0 = out.data() + start;
-  const char* const e0 = b0 + lowered;
-  const char* b = b0;
-  const char* e = e0;
-  while (b < e) {
-    const char* q = b;
-    if ((CharFlags(DecodeUtf8(q, e)) & kSpecial) == 0) break;
-    b = q;
-  }
-  while (e > b) {
-    const char* q = e;
-    if ((CharFlags(DecodeUtf8Backward(q, b)) & kSpecial) == 0) break;
-    e = q;
-  }
-  const size_t kept = static_cast<size_t>(e - b);
-  std::memmove(out.data() + start, b, kept);
-  out.resize(start + kept);
-}
-
-}  // namespace
 
 double WordRepetitionRatio(std::string_view text, size_t n, WorkerContext& ctx) {
   // Upper bound on the words: the non-empty runs between separators.

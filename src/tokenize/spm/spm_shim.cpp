@@ -99,6 +99,25 @@ int juicer_spm_encode(const void* proc, const char* text, size_t len, int** ids,
   return 0;
 }
 
+int juicer_spm_encode_pieces(const void* proc, const char* text, size_t len, char** bytes, size_t** sizes,
+                             size_t* n) {
+  std::vector<std::string> v;
+  if (!static_cast<const sentencepiece::SentencePieceProcessor*>(proc)->Encode(std::string_view(text, len), &v).ok())
+    return 1;
+  size_t total = 0;
+  for (const auto& s : v) total += s.size();
+  *bytes = static_cast<char*>(std::malloc(total + 1));
+  *sizes = static_cast<size_t*>(std::malloc(sizeof(size_t) * (v.size() + 1)));
+  size_t at = 0;
+  for (size_t i = 0; i < v.size(); ++i) {
+    std::memcpy(*bytes + at, v[i].data(), v[i].size());
+    at += v[i].size();
+    (*sizes)[i] = v[i].size();
+  }
+  *n = v.size();
+  return 0;
+}
+
 int juicer_spm_decode(const void* proc, const int* ids, size_t n, char** text, size_t* len) {
   std::string s;
   if (!static_cast<const sentencepiece::SentencePieceProcessor*>(proc)->Decode(std::vector<int>(ids, ids + n), &s).ok())

@@ -19,6 +19,10 @@ void* juicer_spm_load(const char* model, size_t len, char** error);
 void juicer_spm_unload(void* proc);
 // Ids of text (*ids freed with juicer_spm_free). Returns 0 on success.
 int juicer_spm_encode(const void* proc, const char* text, size_t len, int** ids, size_t* n);
+// Pieces of text (encode_as_pieces): their bytes concatenated in *bytes, their sizes in *sizes
+// (both freed with juicer_spm_free). Returns 0 on success.
+int juicer_spm_encode_pieces(const void* proc, const char* text, size_t len, char** bytes, size_t** sizes,
+                             size_t* n);
 int juicer_spm_decode(const void* proc, const int* ids, size_t n, char** text, size_t* len);
 // vocab size, pad, bos, eos ids.
 void juicer_spm_info(const void* proc, int* vocab, int* pad, int* bos, int* eos);
