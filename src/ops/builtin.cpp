@@ -9,9 +9,11 @@
 #include "ops/select/field_selectors.h"
 #include "ops/select/random_selector.h"
 #include "ops/text/clean_mappers.h"
+#include "ops/text/lang_id_filter.h"
 #include "ops/text/latex_mappers.h"
 #include "ops/text/line_filters.h"
 #include "ops/text/normalize_mappers.h"
+#include "ops/text/perplexity_filter.h"
 #include "ops/text/repetition_filters.h"
 #include "ops/text/text_filters.h"
 
@@ -21,6 +23,8 @@ Status RegisterBuiltinOps(OpRegistry& registry) {
   JUICER_RETURN_IF_ERROR(RegisterTextFilters(registry));
   JUICER_RETURN_IF_ERROR(RegisterTextLineFilters(registry));
   JUICER_RETURN_IF_ERROR(RegisterTextRepetitionFilters(registry));
+  JUICER_RETURN_IF_ERROR(RegisterLanguageIdOps(registry));
+  JUICER_RETURN_IF_ERROR(RegisterPerplexityOps(registry));
   JUICER_RETURN_IF_ERROR(RegisterFieldFilters(registry));
   JUICER_RETURN_IF_ERROR(RegisterTextCleanMappers(registry));
   JUICER_RETURN_IF_ERROR(RegisterLatexMappers(registry));

@@ -23,7 +23,9 @@ const std::vector<std::string> kBuiltinOps = {
     "document_minhash_deduplicator",
     "expand_macro_mapper",
     "frequency_specified_field_selector",
+    "language_id_score_filter",
     "maximum_line_length_filter",
+    "perplexity_filter",
     "punctuation_normalization_mapper",
     "random_selector",
     "range_specified_field_selector",
@@ -58,6 +60,16 @@ bool DynamicStatKeys(const std::string& op) {
 bool UntypedParam(const std::string& op, const std::string& param) {
   return (op == "specified_field_filter" && param == "target_value") ||
          (op == "remove_specific_chars_mapper" && param == "chars_to_remove");  // a str or a list (DJ joins either)
+}
+
+// Ops whose default model is fetched or built by scripts/setup.sh: without it they refuse to build
+// (NotFound, naming setup.sh), and the checks below that build them with defaults skip them.
+bool SkipMissingSetupModel(const OpInfo& info, const Status& st) {
+  const bool needs_model = info.name == "language_id_score_filter" || info.name == "perplexity_filter";
+  if (!needs_model || st.code() != StatusCode::kNotFound) return false;
+  std::printf("[  SKIPPED ] %s: default model absent (run scripts/setup.sh): %s\n", info.name.c_str(),
+              st.ToString().c_str());
+  return true;
 }
 
 TEST(BuiltinOps, RegisteredListIsCheckedIn) {
@@ -95,6 +107,7 @@ TEST(BuiltinOps, MetadataIsComplete) {
     }
     // Builds with Data-Juicer's defaults, as the right kind of op.
     auto op = BuildOp(*info, {});
+    if (!op.ok() && SkipMissingSetupModel(*info, op.status())) continue;
     ASSERT_TRUE(op.ok()) << op.status().ToString();
     if (info->kind == OpKind::kFilter) {
       EXPECT_NE(dynamic_cast<const Filter*>(op->get()), nullptr);
@@ -126,6 +139,7 @@ TEST(BuiltinOps, EveryOpHandlesTrickySamples) {
   for (const OpInfo* info : BuiltinRegistry().List()) {
     SCOPED_TRACE(info->name);
     auto op = BuildOp(*info, {});
+    if (!op.ok() && SkipMissingSetupModel(*info, op.status())) continue;
     ASSERT_TRUE(op.ok()) << op.status().ToString();
     auto samples = testing::TextSamples(TrickyTexts());
     if (info->kind == OpKind::kFilter) {
