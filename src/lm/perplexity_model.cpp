@@ -23,9 +23,7 @@ double PyRound1(double x) {
 
 std::vector<WordId> PerplexityModel::Words(std::string_view text) const {
   std::vector<WordId> words;
-  for (int id : tok_->Encode(text)) {
-    words.push_back(id >= 0 && static_cast<size_t>(id) < piece_to_word_.size() ? piece_to_word_[id] : kUnk);
-  }
+  for (const std::string& piece : tok_->EncodePieces(text)) words.push_back(lm_->Id(piece));
   return words;
 }
 
@@ -45,10 +43,7 @@ Result<std::shared_ptr<const PerplexityModel>> PerplexityModel::Load(const std::
   auto m = std::shared_ptr<PerplexityModel>(new PerplexityModel());
   JUICER_ASSIGN_OR_RETURN(m->tok_, LoadTokenizer(dir));
   JUICER_ASSIGN_OR_RETURN(m->lm_, NgramLm::Load(dir + "/lm.bin"));
-  const std::vector<std::string> pieces = m->tok_->Pieces();
-  if (pieces.empty()) return Status::DataError(dir + ": the tokenizer is not a SentencePiece model");
-  m->piece_to_word_.resize(pieces.size());
-  for (size_t i = 0; i < pieces.size(); ++i) m->piece_to_word_[i] = m->lm_->Id(pieces[i]);
+  if (m->tok_->Kind() != "sentencepiece") return Status::DataError(dir + ": the tokenizer is not a SentencePiece model");
   return std::shared_ptr<const PerplexityModel>(std::move(m));
 }
 
@@ -103,16 +98,15 @@ Status PerplexityModel::Train(const std::vector<std::string>& all_documents, con
   progress("training SentencePiece (" + std::to_string(o.vocab_size) + " pieces) on " +
            std::to_string(docs.size()) + " documents, " + std::to_string(bytes) + " bytes");
   JUICER_ASSIGN_OR_RETURN(std::unique_ptr<Tokenizer> tok, TrainSentencePiece(docs, o.vocab_size));
-  const std::vector<std::string> pieces = tok->Pieces();
-  progress("tokenizing (" + std::to_string(pieces.size()) + " pieces)");
+  progress("tokenizing (" + std::to_string(tok->VocabSize()) + " pieces)");
+  // Words are the pieces as EncodeAsPieces gives them (unknown characters keep their surface text),
+  // what Data-Juicer's tokenizer hands KenLM.
   std::vector<std::vector<std::string>> sentences;
   sentences.reserve(docs.size());
   uint64_t tokens = 0;
   for (const auto& d : docs) {
-    std::vector<std::string> s;
-    for (int id : tok->Encode(d)) s.push_back(pieces.at(static_cast<size_t>(id)));
-    tokens += s.size();
-    sentences.push_back(std::move(s));
+    sentences.push_back(tok->EncodePieces(d));
+    tokens += sentences.back().size();
   }
   progress("estimating the " + std::to_string(o.order) + "-gram Kneser-Ney model on " + std::to_string(tokens) +
            " pieces");
@@ -135,7 +129,7 @@ Status PerplexityModel::Train(const std::vector<std::string>& all_documents, con
   std::ofstream f(dir + "/info.json", std::ios::trunc);
   f << "{\n  \"format\": \"juicer-lm-1\",\n  \"corpus\": \"" << JsonEscape(corpus_name) << "\",\n"
     << "  \"documents\": " << docs.size() << ",\n  \"bytes\": " << bytes << ",\n  \"pieces\": " << tokens << ",\n"
-    << "  \"sentencepiece_vocab\": " << pieces.size() << ",\n  \"lm_vocab\": " << lm->vocab_size() << ",\n"
+    << "  \"sentencepiece_vocab\": " << tok->VocabSize() << ",\n  \"lm_vocab\": " << lm->vocab_size() << ",\n"
     << "  \"order\": " << lm->order() << ",\n  \"smoothing\": \"interpolated modified Kneser-Ney\",\n"
     << "  \"prune_min_count\": " << o.prune_min_count << ",\n  \"ngrams\": [";
   for (int n = 1; n <= lm->order(); ++n) f << (n > 1 ? ", " : "") << lm->NumNgrams(n);

@@ -43,7 +43,7 @@ class PerplexityModel {
                       const PerplexityTrainOptions& options, const std::string& corpus_name);
 
   PerplexityResult Score(std::string_view text) const;
-  // The words (pieces, as LM ids) a text is scored on.
+  // The words a text is scored on: its SentencePiece pieces (EncodeAsPieces) as LM ids.
   std::vector<WordId> Words(std::string_view text) const;
   const NgramLm& lm() const { return *lm_; }
   const Tokenizer& tokenizer() const { return *tok_; }
@@ -51,7 +51,6 @@ class PerplexityModel {
  private:
   std::unique_ptr<Tokenizer> tok_;
   std::unique_ptr<NgramLm> lm_;
-  std::vector<WordId> piece_to_word_;  // SentencePiece id -> LM word id
 };
 
 // Python's round(x, 1) (correctly rounded, ties to even on the exact binary value).

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <climits>
+#include <cstdint>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -33,6 +35,7 @@ struct SpmLib {
   decltype(&juicer_spm_info) info = nullptr;
   decltype(&juicer_spm_free) free = nullptr;
   decltype(&juicer_spm_piece) piece = nullptr;
+  decltype(&juicer_spm_encode_pieces) encode_pieces = nullptr;
   std::string error;
 };
 
@@ -80,7 +83,9 @@ const SpmLib& Spm() {
     l.info = reinterpret_cast<decltype(l.info)>(sym("juicer_spm_info"));
     l.free = reinterpret_cast<decltype(l.free)>(sym("juicer_spm_free"));
     l.piece = reinterpret_cast<decltype(l.piece)>(sym("juicer_spm_piece"));
-    if (!l.train || !l.load || !l.unload || !l.encode || !l.decode || !l.info || !l.free || !l.piece)
+    l.encode_pieces = reinterpret_cast<decltype(l.encode_pieces)>(sym("juicer_spm_encode_pieces"));
+    if (!l.train || !l.load || !l.unload || !l.encode || !l.decode || !l.info || !l.free || !l.piece ||
+        !l.encode_pieces)
       l.error = "libjuicer_spm.so lacks a juicer_spm_* function (stale build? rerun scripts/setup.sh)";
     return l;
   }();
@@ -131,6 +136,24 @@ class SentencePieceTokenizer final : public Tokenizer {
     std::string out;
     if (Spm().decode(proc_, kept.data(), kept.size(), &text, &len) == 0) out.assign(text, len);
     Spm().free(text);
+    return out;
+  }
+
+  std::vector<std::string> EncodePieces(std::string_view text) const override {
+    char* buf = nullptr;
+    size_t len = 0;
+    std::vector<std::string> out;
+    if (Spm().encode_pieces(proc_, text.data(), text.size(), &buf, &len) == 0) {
+      for (size_t p = 0; p + sizeof(uint32_t) <= len;) {
+        uint32_t n = 0;
+        std::memcpy(&n, buf + p, sizeof n);
+        p += sizeof n;
+        if (p + n > len) break;
+        out.emplace_back(buf + p, n);
+        p += n;
+      }
+    }
+    Spm().free(buf);
     return out;
   }
 

@@ -26,6 +26,9 @@ class Tokenizer {
   virtual int Pad() const = 0;
   // "clip_bpe" or "sentencepiece".
   virtual std::string Kind() const = 0;
+  // The pieces of `text` as strings (SentencePiece's EncodeAsPieces: an unknown piece is its surface
+  // text); empty when not supported.
+  virtual std::vector<std::string> EncodePieces(std::string_view text) const { return {}; }
   // The piece string of every id (SentencePiece: "▁the", "<unk>", ...); empty when not supported.
   virtual std::vector<std::string> Pieces() const { return {}; }
   // Writes what Load() needs to rebuild this tokenizer into directory `dir` (creating files there).

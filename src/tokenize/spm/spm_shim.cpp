@@ -4,6 +4,7 @@
 #include <sentencepiece_processor.h>
 #include <sentencepiece_trainer.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -117,6 +118,26 @@ void juicer_spm_info(const void* proc, int* vocab, int* pad, int* bos, int* eos)
 }
 
 void juicer_spm_free(void* p) { std::free(p); }
+
+int juicer_spm_encode_pieces(const void* proc, const char* text, size_t len, char** buf, size_t* buf_len) {
+  std::vector<std::string> pieces;
+  if (!static_cast<const sentencepiece::SentencePieceProcessor*>(proc)->Encode(std::string_view(text, len), &pieces).ok())
+    return 1;
+  size_t total = 0;
+  for (const auto& p : pieces) total += sizeof(uint32_t) + p.size();
+  char* out = static_cast<char*>(std::malloc(total + 1));
+  if (out == nullptr) return 1;
+  char* w = out;
+  for (const auto& p : pieces) {
+    const auto n = static_cast<uint32_t>(p.size());
+    std::memcpy(w, &n, sizeof n);
+    std::memcpy(w + sizeof n, p.data(), p.size());
+    w += sizeof n + p.size();
+  }
+  *buf = out;
+  *buf_len = total;
+  return 0;
+}
 
 int juicer_spm_piece(const void* proc, int id, const char** piece, size_t* len) {
   const auto* p = static_cast<const sentencepiece::SentencePieceProcessor*>(proc);

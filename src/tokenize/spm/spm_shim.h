@@ -23,6 +23,10 @@ int juicer_spm_decode(const void* proc, const int* ids, size_t n, char** text, s
 // vocab size, pad, bos, eos ids.
 void juicer_spm_info(const void* proc, int* vocab, int* pad, int* bos, int* eos);
 void juicer_spm_free(void* p);
+// Pieces of text as SentencePiece's EncodeAsPieces gives them (an unknown piece is its surface text, not
+// "<unk>"): *buf (freed with juicer_spm_free) holds, per piece, a 4-byte native-endian length then the
+// bytes. Returns 0 on success.
+int juicer_spm_encode_pieces(const void* proc, const char* text, size_t len, char** buf, size_t* buf_len);
 // The piece string of id (owned by the processor: valid until it is unloaded). Returns 0 on success.
 int juicer_spm_piece(const void* proc, int id, const char** piece, size_t* len);
 
