@@ -4,6 +4,7 @@
 #include <fasttext/loss.h>
 
 #include <cmath>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -30,17 +31,8 @@ class OpenDictionary final : public fasttext::Dictionary {
  public:
   using fasttext::Dictionary::Dictionary;
   int32_t NumWords() const { return nwords_; }
-  // Input row of n-gram bucket b (what pushHash would append), -1 when the bucket was pruned away.
-  std::vector<int32_t> BucketRows(int32_t buckets) const {
-    std::vector<int32_t> rows(static_cast<size_t>(buckets), -1);
-    if (pruneidx_size_ < 0) {
-      for (int32_t b = 0; b < buckets; ++b) rows[b] = nwords_ + b;
-    } else if (pruneidx_size_ > 0) {
-      for (const auto& [b, r] : pruneidx_)
-        if (b >= 0 && b < buckets) rows[b] = nwords_ + r;
-    }
-    return rows;
-  }
+  int64_t PruneSize() const { return pruneidx_size_; }
+  const std::unordered_map<int32_t, int32_t>& PruneIdx() const { return pruneidx_; }
 };
 
 // Sum of the input rows `ids` in order (element-wise float adds, so the same bits as fastText's
@@ -58,6 +50,16 @@ void SumRows(const float* rows, int64_t nrows, const std::vector<int32_t>& ids, 
 
 constexpr std::string_view kLabelPrefix = "__label__";
 
+// fastText's Dictionary::hash: 32-bit FNV-1a over the bytes read as signed chars.
+uint32_t FnvHash(std::string_view s) {
+  uint32_t h = 2166136261u;
+  for (const char c : s) {
+    h ^= static_cast<uint32_t>(static_cast<int8_t>(c));
+    h *= 16777619u;
+  }
+  return h;
+}
+
 bool IsFastTextSpace(char c) {
   return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f' || c == '\0';
 }
@@ -72,10 +74,83 @@ struct FastTextLid::Impl {
   int32_t eos_id = -1;
   int32_t nlabels = 0;
   std::vector<std::string> labels;  // label id -> name without "__label__"
-  std::vector<int32_t> bucket_rows;  // n-gram bucket -> input row or -1
+  // N-gram bucket -> input row. The quantized model keeps a few percent of the buckets (lid.176.ftz:
+  // 42,765 of 2M), so a bitmap of kept buckets with a rank index, plus the rows of the kept buckets in
+  // bucket order (about 430 KB in all, cache-resident), replaces an 8 MB bucket -> row table.
+  // Unpruned models (.bin) map bucket b to row nwords + b.
+  uint32_t buckets = 0;
+  int32_t nwords = 0;
+  bool identity = false;
+  std::vector<uint64_t> bits;   // bucket kept?
+  std::vector<uint32_t> ranks;  // kept buckets before each 512-bucket block
+  std::vector<int32_t> kept_rows;  // row of the r-th kept bucket
+  int32_t BucketRow(uint32_t b) const {
+    if (identity) return nwords + static_cast<int32_t>(b);
+    const uint32_t w = b >> 6;
+    const uint64_t word = bits[w];
+    if (((word >> (b & 63)) & 1) == 0) return -1;
+    uint32_t r = ranks[w >> 3];
+    for (uint32_t k = w & ~7u; k < w; ++k) r += static_cast<uint32_t>(__builtin_popcountll(bits[k]));
+    r += static_cast<uint32_t>(__builtin_popcountll(word & ((uint64_t{1} << (b & 63)) - 1)));
+    return kept_rows[r];
+  }
   int minn = 0, maxn = 0;
   uint64_t mod_magic = 0;  // UINT64_MAX / buckets + 1
+  // The vocabulary (words only) as a flat open-addressing table on fastText's FNV-1a hash, and each
+  // word's input rows (itself and its character n-grams: Dictionary::getSubwords) in one array.
+  struct Slot {
+    uint32_t hash = 0;
+    int32_t wid = -1;
+  };
+  std::vector<Slot> slots;  // power-of-two size
+  std::vector<std::string> words;
+  std::vector<uint32_t> sub_begin;  // nwords + 1 offsets into sub_ids
+  std::vector<int32_t> sub_ids;
+
+  int32_t FindWord(std::string_view w, uint32_t h) const {
+    const size_t mask = slots.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      const Slot& sl = slots[i];
+      if (sl.wid < 0) return -1;
+      if (sl.hash == h && words[sl.wid] == w) return sl.wid;
+    }
+  }
 };
+
+namespace {
+
+// Dictionary::pushHash's bucket -> row mapping (Dictionary::pushHash) as Impl's bitmap + rank index; checked entry by entry.
+Status BuildBucketIndex(const OpenDictionary& od, uint32_t buckets, FastTextLid::Impl& im) {
+  im.buckets = buckets;
+  im.nwords = od.NumWords();
+  if (od.PruneSize() < 0) {
+    im.identity = true;
+    return Status::OK();
+  }
+  im.bits.assign(buckets / 64 + 1, 0);
+  for (const auto& [b, r] : od.PruneIdx()) {
+    if (b < 0 || static_cast<uint32_t>(b) >= buckets) return Status::DataError("n-gram bucket out of range");
+    im.bits[static_cast<uint32_t>(b) >> 6] |= uint64_t{1} << (b & 63);
+  }
+  im.ranks.assign(im.bits.size() / 8 + 1, 0);
+  uint32_t total = 0;
+  for (size_t w = 0; w < im.bits.size(); ++w) {
+    if (w % 8 == 0) im.ranks[w / 8] = total;
+    total += static_cast<uint32_t>(__builtin_popcountll(im.bits[w]));
+  }
+  im.kept_rows.assign(total, -1);
+  for (const auto& [b, r] : od.PruneIdx()) {
+    const auto bu = static_cast<uint32_t>(b);
+    const uint32_t w = bu >> 6;
+    uint32_t rank = im.ranks[w >> 3];
+    for (uint32_t k = w & ~7u; k < w; ++k) rank += static_cast<uint32_t>(__builtin_popcountll(im.bits[k]));
+    rank += static_cast<uint32_t>(__builtin_popcountll(im.bits[w] & ((uint64_t{1} << (bu & 63)) - 1)));
+    im.kept_rows[rank] = im.nwords + r;
+  }
+  return Status::OK();
+}
+
+}  // namespace
 
 FastTextLid::FastTextLid() : impl_(std::make_unique<Impl>()) {}
 FastTextLid::~FastTextLid() = default;
@@ -105,6 +180,25 @@ Result<std::shared_ptr<const FastTextLid>> FastTextLid::Load(const std::string& 
       return Status::DataError("fastText model " + path + " uses word n-grams (wordNgrams=" +
                                std::to_string(a.wordNgrams) + "), which juicer's predictor does not support");
     im.eos_id = d.getId(fasttext::Dictionary::EOS);
+    const int32_t nwords = d.nwords();
+    size_t nslots = 16;
+    while (nslots < 2 * static_cast<size_t>(nwords)) nslots <<= 1;
+    im.slots.assign(nslots, Impl::Slot{});
+    im.sub_begin.push_back(0);
+    for (int32_t w = 0; w < nwords; ++w) {
+      im.words.push_back(d.getWord(w));
+      const uint32_t h = FnvHash(im.words.back());
+      size_t i = h & (nslots - 1);
+      while (im.slots[i].wid >= 0) i = (i + 1) & (nslots - 1);
+      im.slots[i] = Impl::Slot{h, w};
+      if (a.maxn <= 0) {
+        im.sub_ids.push_back(w);
+      } else {
+        const std::vector<int32_t>& sub = d.getSubwords(w);
+        im.sub_ids.insert(im.sub_ids.end(), sub.begin(), sub.end());
+      }
+      im.sub_begin.push_back(static_cast<uint32_t>(im.sub_ids.size()));
+    }
     im.minn = a.minn;
     im.maxn = a.maxn;
     if (a.maxn > 0) {
@@ -118,7 +212,8 @@ Result<std::shared_ptr<const FastTextLid>> FastTextLid::Load(const std::string& 
       if (!f || od.NumWords() != d.nwords() || od.nlabels() != d.nlabels())
         return Status::DataError("fastText model " + path + ": cannot re-read its dictionary");
       if (a.bucket <= 0) return Status::DataError("fastText model " + path + " has character n-grams but no buckets");
-      im.bucket_rows = od.BucketRows(static_cast<int32_t>(a.bucket));
+      JUICER_RETURN_IF_ERROR(BuildBucketIndex(od, static_cast<uint32_t>(a.bucket), im).WithContext(
+          "fastText model " + path + ": "));
       im.mod_magic = UINT64_MAX / static_cast<uint64_t>(a.bucket) + 1;
     }
     m->dim_ = a.dim;
@@ -143,7 +238,7 @@ Result<std::shared_ptr<const FastTextLid>> FastTextLid::Load(const std::string& 
 // extended byte by byte while the n-gram grows (bytes are hashed as signed chars, as fastText does).
 void FastTextLid::AddCharNgrams(std::string_view word, std::vector<int32_t>& ids) const {
   const Impl& im = *impl_;
-  const uint32_t buckets = static_cast<uint32_t>(im.bucket_rows.size());
+  const uint32_t buckets = im.buckets;
   const uint64_t magic = im.mod_magic;
   const size_t len = word.size();
   for (size_t i = 0; i < len; ++i) {
@@ -157,7 +252,7 @@ void FastTextLid::AddCharNgrams(std::string_view word, std::vector<int32_t>& ids
       if (n >= static_cast<size_t>(im.minn) && !(n == 1 && (i == 0 || j == len))) {
         // h % buckets by Lemire's multiply-shift (exact for 32-bit operands, no division).
         const uint32_t b = static_cast<uint32_t>((static_cast<unsigned __int128>(magic * h) * buckets) >> 64);
-        const int32_t row = im.bucket_rows[b];
+        const int32_t row = im.BucketRow(b);
         if (row >= 0) ids.push_back(row);
       }
     }
@@ -166,7 +261,6 @@ void FastTextLid::AddCharNgrams(std::string_view word, std::vector<int32_t>& ids
 
 Prediction FastTextLid::Predict(std::string_view line, LidScratch& s) const {
   const Impl& im = *impl_;
-  const fasttext::Dictionary& d = im.ft.dict();
   s.ids.clear();
   // Dictionary::getLine on `line + "\n"`: tokens up to the first '\n', then "</s>".
   size_t i = 0;
@@ -176,20 +270,35 @@ Prediction FastTextLid::Predict(std::string_view line, LidScratch& s) const {
     if (i >= n || line[i] == '\n') break;
     const size_t start = i;
     while (i < n && !IsFastTextSpace(line[i])) ++i;
-    s.token.assign(line.data() + start, i - start);
-    const uint32_t h = d.hash(s.token);
-    const int32_t wid = d.getId(s.token, h);
+    const std::string_view token = line.substr(start, i - start);
+    // A "__label__..." token is a label (in the dictionary or not): never an input.
+    if (token.substr(0, kLabelPrefix.size()) == kLabelPrefix) continue;
+    const uint32_t h = FnvHash(token);
+    const int32_t wid = im.FindWord(token, h);
     if (wid >= 0) {
-      if (d.getType(wid) != fasttext::entry_type::word) continue;
-      const std::vector<int32_t>& sub = d.getSubwords(wid);
-      s.ids.insert(s.ids.end(), sub.begin(), sub.end());
-    } else {
-      if (s.token.compare(0, kLabelPrefix.size(), kLabelPrefix) == 0) continue;  // a label: not an input
-      if (im.maxn > 0) {
-        s.word.assign(fasttext::Dictionary::BOW);
-        s.word += s.token;
-        s.word += fasttext::Dictionary::EOW;
-        AddCharNgrams(s.word, s.ids);
+      s.ids.insert(s.ids.end(), im.sub_ids.begin() + im.sub_begin[wid], im.sub_ids.begin() + im.sub_begin[wid + 1]);
+    } else if (im.maxn > 0) {
+      LidScratch::CacheSlot* slot = nullptr;
+      if (token.size() <= LidScratch::kMaxCachedBytes) {
+        if (s.cache.empty()) s.cache.resize(LidScratch::kCacheSlots);
+        slot = &s.cache[h & (LidScratch::kCacheSlots - 1)];
+        if (slot->len == token.size() && slot->hash == h && std::memcmp(slot->word, token.data(), token.size()) == 0) {
+          s.ids.insert(s.ids.end(), slot->rows, slot->rows + slot->nrows);
+          continue;
+        }
+      }
+      const size_t before = s.ids.size();
+      s.word.assign(fasttext::Dictionary::BOW);
+      s.word += token;
+      s.word += fasttext::Dictionary::EOW;
+      AddCharNgrams(s.word, s.ids);
+      const size_t added = s.ids.size() - before;
+      if (slot != nullptr && added <= LidScratch::kMaxCachedRows) {
+        slot->hash = h;
+        slot->len = static_cast<uint8_t>(token.size());
+        slot->nrows = static_cast<uint8_t>(added);
+        std::memcpy(slot->word, token.data(), token.size());
+        std::copy(s.ids.begin() + static_cast<std::ptrdiff_t>(before), s.ids.end(), slot->rows);
       }
     }
   }
@@ -198,7 +307,8 @@ Prediction FastTextLid::Predict(std::string_view line, LidScratch& s) const {
   Prediction out;
   if (s.ids.empty()) return out;
   const int dim = dim_;
-  fasttext::Model::State state(dim, im.nlabels, 0);
+  if (!s.state) s.state = std::make_shared<fasttext::Model::State>(dim, im.nlabels, 0);
+  fasttext::Model::State& state = *std::static_pointer_cast<fasttext::Model::State>(s.state);
   float* h = state.hidden.data();
   if (dim == 16) {
     SumRows<16>(im.rows.data(), im.nrows, s.ids, h);
@@ -213,7 +323,8 @@ Prediction FastTextLid::Predict(std::string_view line, LidScratch& s) const {
   // Model::computeHidden: hidden *= real(1.0 / n).
   const float inv = static_cast<float>(1.0 / static_cast<double>(s.ids.size()));
   for (int j = 0; j < dim; ++j) h[j] *= inv;
-  fasttext::Predictions heap;
+  fasttext::Predictions& heap = s.heap;
+  heap.clear();
   im.loss->predict(1, 0.0f, heap, state);
   if (heap.empty()) return out;
   out.label = im.labels[heap.front().second];

@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -28,9 +29,24 @@ struct Prediction {
 
 // Per-thread scratch of Predict (reused between calls; one per worker).
 struct LidScratch {
+  // Direct-mapped cache of out-of-vocabulary tokens (up to kMaxCachedBytes bytes) -> their character
+  // n-gram rows: computing them costs a dozen lookups in the bucket index, and words repeat. A slot
+  // is overwritten on collision; no allocation after the first use.
+  static constexpr size_t kCacheSlots = 4096;
+  static constexpr size_t kMaxCachedBytes = 16;
+  static constexpr size_t kMaxCachedRows = 64;
+  struct CacheSlot {
+    uint32_t hash = 0;
+    uint8_t len = 0;   // 0 = empty
+    uint8_t nrows = 0;
+    char word[kMaxCachedBytes];
+    int32_t rows[kMaxCachedRows];
+  };
+  std::vector<CacheSlot> cache;
   std::vector<int32_t> ids;
-  std::string token;
-  std::string word;  // "<" + token + ">"
+  std::string word;                    // "<" + token + ">"
+  std::shared_ptr<void> state;         // fasttext::Model::State, made on first use
+  std::vector<std::pair<float, int32_t>> heap;  // fasttext::Predictions
 };
 
 class FastTextLid {
@@ -38,6 +54,7 @@ class FastTextLid {
   // Loads a supervised fastText model (.bin or quantized .ftz). Errors name the file.
   static Result<std::shared_ptr<const FastTextLid>> Load(const std::string& path);
   ~FastTextLid();
+  struct Impl;  // the loaded model (defined in the .cpp)
   FastTextLid(const FastTextLid&) = delete;
   FastTextLid& operator=(const FastTextLid&) = delete;
 
@@ -51,7 +68,6 @@ class FastTextLid {
  private:
   FastTextLid();
   void AddCharNgrams(std::string_view word, std::vector<int32_t>& ids) const;
-  struct Impl;
   std::unique_ptr<Impl> impl_;
   int dim_ = 0;
 };

@@ -69,7 +69,7 @@ TEST(LanguageIdScoreFilter, MatchesLibFastTextPredictLine) {
   ASSERT_TRUE(model.ok()) << model.status().ToString();
   std::vector<std::string> texts = {"", " ", "hello world", "das ist ein kleines haus am see",
                                     "je suis très content de vous voir", "это тест", "これはテストです",
-                                    "__label__en hello", "tabs\tand\vvertical\fspace\r!", "a\0b"};
+                                    "__label__en hello", "hello hello wörld wörld qqq hello qqq", "tabs\tand\vvertical\fspace\r!", "a\0b"};
   std::mt19937 rng(5);
   for (int i = 0; i < 300; ++i) {  // random byte soup, including invalid UTF-8
     std::string t;
