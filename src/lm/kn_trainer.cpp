@@ -219,7 +219,7 @@ Result<std::unique_ptr<NgramLm>> Trainer::Run(const std::vector<std::vector<std:
     }
   }
   // Words never seen (only possible: none) would need unigrams; every vocabulary word has one.
-  // Pruning: orders >= 3, top down; a prefix of a kept n-gram is kept.
+  // Pruning: orders >= 3, top down; the prefix and suffix of a kept n-gram are kept.
   if (opt.prune_min_count > 1 && N >= 3) {
     for (int n = N; n >= 3; --n) {
       Order& o = t.orders_[n - 1];
@@ -230,24 +230,24 @@ Result<std::unique_ptr<NgramLm>> Trainer::Run(const std::vector<std::vector<std:
       if (n - 1 >= 3) {
         for (size_t i = 0; i < o.grams.size(); ++i) {
           if (!o.keep[i]) continue;
-          const int64_t p = lo.Find(o.grams[i].data());
-          if (p >= 0 && lo.adj[p] < static_cast<uint64_t>(opt.prune_min_count)) lo.keep[p] = 2;
+          // Its prefix (the context holding its backoff) and its suffix stay, so every stored n-gram's
+          // prefix and suffix are stored: scoring can stop at the first missing n-gram.
+          for (const WordId* start : {o.grams[i].data(), o.grams[i].data() + 1}) {
+            const int64_t p = lo.Find(start);
+            if (p >= 0 && lo.adj[p] < static_cast<uint64_t>(opt.prune_min_count)) lo.keep[p] = 2;
+          }
         }
       }
     }
-    // Backoffs of contexts that lost children: bo(h) = (1 - sum_kept p(w|h)) / (1 - sum_kept P(w|h')).
+    // Backoffs after pruning: bo(h) = (1 - sum_kept p(w|h)) / (1 - sum_kept P(w|h')).
     for (int n = 3; n <= N; ++n) {
       Order& o = t.orders_[n - 1];
       Order& lo = t.orders_[n - 2];
+      // Every context of order >= 2 is recomputed: its children or the lower orders may have changed.
       for (size_t i = 0; i < o.grams.size();) {
         size_t j = i;
-        bool pruned = false;
-        while (j < o.grams.size() && std::equal(o.grams[j].begin(), o.grams[j].begin() + (n - 1), o.grams[i].begin())) {
-          pruned = pruned || !o.keep[j];
+        while (j < o.grams.size() && std::equal(o.grams[j].begin(), o.grams[j].begin() + (n - 1), o.grams[i].begin()))
           ++j;
-        }
-        // With pruning every backoff of order >= 2 is recomputed: the lower orders changed too.
-        (void)pruned;
         {
           double num = 1, den = 1;
           for (size_t k = i; k < j; ++k) {

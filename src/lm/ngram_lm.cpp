@@ -100,17 +100,26 @@ double NgramLm::LogProb(const WordId* context, size_t context_len, WordId word) 
   WordId buf[kMaxOrder];
   std::copy(context + context_len - ctx, context + context_len, buf);
   buf[ctx] = word;
-  // p(w | c_m) = stored prob of (c_m w) if present, else bo(c_m) * p(w | c_{m-1}).
-  double backoff = 0;
-  for (size_t m = ctx;; --m) {
-    const WordId* start = buf + (ctx - m);
-    if (const Entry* e = tables_[m].Find(NgramKey(start, m + 1))) return e->prob + backoff;
-    if (m == 0) break;
-    if (const Entry* c = tables_[m - 1].Find(NgramKey(start, m))) backoff += c->backoff;
+  // p(w | c) = stored prob of the longest stored (c_m w), times the backoffs of the longer contexts
+  // c_{m+1} .. c (1 when not stored). Every stored n-gram's prefix and suffix are stored (training
+  // keeps them, also when pruning), so both searches go up from the shortest and stop at the first
+  // n-gram that is missing.
+  const Entry* best = tables_[0].Find(NgramKey(buf + ctx, 1));
+  if (best == nullptr) best = tables_[0].Find(NgramKey(&kUnk, 1));  // never for a trained model
+  double prob = best ? best->prob : -99.0;
+  size_t m = 0;
+  while (m < ctx) {
+    const Entry* e = tables_[m + 1].Find(NgramKey(buf + ctx - (m + 1), m + 2));
+    if (e == nullptr) break;
+    prob = e->prob;
+    ++m;
   }
-  // Unreachable for a trained model (every vocabulary word has a unigram); be safe.
-  const Entry* unk = tables_[0].Find(NgramKey(&kUnk, 1));
-  return (unk ? unk->prob : -99.0) + backoff;
+  for (size_t k = m + 1; k <= ctx; ++k) {
+    const Entry* c = tables_[k - 1].Find(NgramKey(buf + ctx - k, k));
+    if (c == nullptr) break;
+    prob += c->backoff;
+  }
+  return prob;
 }
 
 double NgramLm::ScoreSentence(const std::vector<WordId>& words) const {
