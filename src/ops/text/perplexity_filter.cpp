@@ -91,10 +91,10 @@ OpInfo PerplexityFilterInfo() {
     auto model = lm::PerplexityModel::Load(dir);
     if (!model.ok()) {
       if (is_default && model.status().code() == StatusCode::kNotFound)
-        return Status::NotFound("perplexity_filter: no language model for lang '" + p.GetString("lang") + "' at " +
+        return Status::NotFound("no language model for lang '" + p.GetString("lang") + "' at " +
                                 dir + "; run scripts/setup.sh (it builds the English model lm-en) or pass "
                                 "model_path (a directory made by `juicer lm train`)");
-      return model.status().WithContext("perplexity_filter: model " + dir + ": ");
+      return model.status();
     }
     return std::unique_ptr<Op>(std::make_unique<PerplexityFilter>(i, p, std::move(model).value()));
   };
