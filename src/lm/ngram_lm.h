@@ -68,7 +68,7 @@ class NgramLm {
   // Model.score(sentence, bos=True, eos=True).
   double ScoreSentence(const std::vector<WordId>& words) const;
 
-  // Stored values (nullopt when the n-gram is not in the model).
+  // The stored log10 probability and backoff of an n-gram (ids); false when it is not in the model.
   bool Find(const std::vector<WordId>& ngram, float* log10_prob, float* log10_backoff) const;
 
  private:
