@@ -18,16 +18,18 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 
-# Debian packages (build tools, the libraries juicer links, and test/bench tools).
+# Debian packages (build tools, the libraries juicer links, test/bench tools, and `fortunes`: the
+# English corpus of the default perplexity model).
 PACKAGES=(
   build-essential cmake pkg-config
   libsimdjson-dev libyaml-cpp-dev libzstd-dev zstd libxxhash-dev libssl-dev libicu-dev libre2-dev libgumbo-dev
   libcli11-dev libgoogle-perftools-dev
   libopencv-dev libopencv-contrib-dev libfreetype-dev libharfbuzz-dev libpng-dev fonts-dejavu-core
   libpugixml-dev zlib1g-dev
-  libtorch-dev libopenblas0-openmp libsentencepiece-dev
+  libtorch-dev libopenblas0-openmp libsentencepiece-dev libfasttext-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 time curl ca-certificates
+  fortunes
 )
 
 # Real data the datasets are built from (`juicer datasets`). Light: what `demo` needs.
@@ -82,4 +84,19 @@ if [[ $DO_BUILD -eq 1 ]]; then
   cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   cmake --build "$BUILD_DIR" -j "$(nproc)"
   echo "setup: built $BUILD_DIR/juicer" >&2
+
+  # Default English model of perplexity_filter: juicer's own 5-gram Kneser-Ney LM over SentencePiece
+  # pieces (docs/lm.md), trained on the English fortunes (one fortune per line; the ascii-art file and
+  # the symlinks into it/ are left out). About 30 s on 2 cores; rebuilt only when missing.
+  LM_DIR=third_party/models/lm-en
+  if [[ ! -f $LM_DIR/lm.bin ]]; then
+    corpus=$(mktemp -d)
+    find /usr/share/games/fortunes -maxdepth 1 -type f ! -name '*.dat' ! -name '*.u8' ! -name ascii-art \
+      -print0 | sort -z | xargs -0 awk 'BEGIN { RS = "\n%\n" } { gsub(/[ \t\n]+/, " "); sub(/^ /, ""); sub(/ $/, "");
+        if (length($0) > 0 && $0 != "%") print }' > "$corpus/fortunes-en.txt"
+    "$BUILD_DIR/juicer" lm train --corpus "$corpus/fortunes-en.txt" --out "$LM_DIR" --order 5 --vocab-size 8000 \
+      --prune 2
+    rm -rf "$corpus"
+    echo "setup: built the default English perplexity model $LM_DIR" >&2
+  fi
 fi

@@ -17,6 +17,8 @@ int CmdProcess(const std::vector<std::string>& args, bool analyze);
 int CmdOps(const std::vector<std::string>& args);
 // `juicer datasets list|build NAME --out DIR`
 int CmdDatasets(const std::vector<std::string>& args);
+// `juicer lm train|score` (n-gram language models, src/lm)
+int CmdLm(const std::vector<std::string>& args);
 // `juicer demo [--out DIR]`
 int CmdDemo(const std::vector<std::string>& args);
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/params.h"
@@ -34,10 +35,24 @@ struct OpInfo {
   std::function<Result<std::unique_ptr<Op>>(const OpInfo&, const OpParams&)> factory;
 };
 
+// State an op keeps on one worker between samples (a model's scratch buffers, a cache).
+struct OpWorkerState {
+  virtual ~OpWorkerState() = default;
+};
+
 // Per-worker mutable state passed to ops (scratch buffers, caches). One per worker thread.
 struct WorkerContext {
   std::string scratch;
   std::vector<uint32_t> codepoints;
+  // The worker state of `op`, created (default-constructed T) on first use; T must derive from
+  // OpWorkerState and always be the same type for one op.
+  template <class T>
+  T& StateFor(const Op* op) {
+    std::unique_ptr<OpWorkerState>& p = op_states[op];
+    if (!p) p = std::make_unique<T>();
+    return static_cast<T&>(*p);
+  }
+  std::unordered_map<const Op*, std::unique_ptr<OpWorkerState>> op_states;
 };
 
 class Op {

@@ -12,9 +12,11 @@
 #include "ops/select/random_selector.h"
 #include "ops/text/clean_mappers.h"
 #include "ops/text/fix_unicode_mapper.h"
+#include "ops/text/lang_id_filter.h"
 #include "ops/text/latex_mappers.h"
 #include "ops/text/line_filters.h"
 #include "ops/text/normalize_mappers.h"
+#include "ops/text/perplexity_filter.h"
 #include "ops/text/repetition_filters.h"
 #include "ops/text/structure_mappers.h"
 #include "ops/text/text_action_filter.h"
@@ -31,6 +33,8 @@ Status RegisterBuiltinOps(OpRegistry& registry) {
   JUICER_RETURN_IF_ERROR(RegisterWordListFilters(registry));
   JUICER_RETURN_IF_ERROR(RegisterTextActionFilter(registry));
   JUICER_RETURN_IF_ERROR(RegisterTokenNumFilter(registry));
+  JUICER_RETURN_IF_ERROR(RegisterLanguageIdOps(registry));
+  JUICER_RETURN_IF_ERROR(RegisterPerplexityOps(registry));
   JUICER_RETURN_IF_ERROR(RegisterFieldFilters(registry));
   JUICER_RETURN_IF_ERROR(RegisterGeneralFieldFilter(registry));
   JUICER_RETURN_IF_ERROR(RegisterTextCleanMappers(registry));

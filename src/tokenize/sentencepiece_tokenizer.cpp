@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <climits>
+#include <cstdint>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -33,6 +35,7 @@ struct SpmLib {
   decltype(&juicer_spm_decode) decode = nullptr;
   decltype(&juicer_spm_info) info = nullptr;
   decltype(&juicer_spm_free) free = nullptr;
+  decltype(&juicer_spm_piece) piece = nullptr;
   std::string error;
 };
 
@@ -80,7 +83,9 @@ const SpmLib& Spm() {
     l.decode = reinterpret_cast<decltype(l.decode)>(sym("juicer_spm_decode"));
     l.info = reinterpret_cast<decltype(l.info)>(sym("juicer_spm_info"));
     l.free = reinterpret_cast<decltype(l.free)>(sym("juicer_spm_free"));
-    if (!l.train || !l.load || !l.unload || !l.encode || !l.encode_pieces || !l.decode || !l.info || !l.free)
+    l.piece = reinterpret_cast<decltype(l.piece)>(sym("juicer_spm_piece"));
+    if (!l.train || !l.load || !l.unload || !l.encode || !l.decode || !l.info || !l.free || !l.piece ||
+        !l.encode_pieces)
       l.error = "libjuicer_spm.so lacks a juicer_spm_* function (stale build? rerun scripts/setup.sh)";
     return l;
   }();
@@ -150,6 +155,16 @@ class SentencePieceTokenizer final : public Tokenizer {
     std::string out;
     if (Spm().decode(proc_, kept.data(), kept.size(), &text, &len) == 0) out.assign(text, len);
     Spm().free(text);
+    return out;
+  }
+
+  std::vector<std::string> Pieces() const override {
+    std::vector<std::string> out(static_cast<size_t>(vocab_));
+    for (int i = 0; i < vocab_; ++i) {
+      const char* p = nullptr;
+      size_t n = 0;
+      if (Spm().piece(proc_, i, &p, &n) == 0) out[i].assign(p, n);
+    }
     return out;
   }
 

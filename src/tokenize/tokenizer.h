@@ -33,6 +33,8 @@ class Tokenizer {
   virtual int Pad() const = 0;
   // "clip_bpe" or "sentencepiece".
   virtual std::string Kind() const = 0;
+  // The piece string of every id (SentencePiece: "▁the", "<unk>", ...); empty when not supported.
+  virtual std::vector<std::string> Pieces() const { return {}; }
   // Writes what Load() needs to rebuild this tokenizer into directory `dir` (creating files there).
   virtual Status Save(const std::string& dir) const = 0;
 };

@@ -4,6 +4,7 @@
 #include <sentencepiece_processor.h>
 #include <sentencepiece_trainer.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -136,5 +137,14 @@ void juicer_spm_info(const void* proc, int* vocab, int* pad, int* bos, int* eos)
 }
 
 void juicer_spm_free(void* p) { std::free(p); }
+
+int juicer_spm_piece(const void* proc, int id, const char** piece, size_t* len) {
+  const auto* p = static_cast<const sentencepiece::SentencePieceProcessor*>(proc);
+  if (id < 0 || id >= p->GetPieceSize()) return 1;
+  const std::string& s = p->IdToPiece(id);
+  *piece = s.data();
+  *len = s.size();
+  return 0;
+}
 
 }

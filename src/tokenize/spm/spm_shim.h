@@ -27,5 +27,7 @@ int juicer_spm_decode(const void* proc, const int* ids, size_t n, char** text, s
 // vocab size, pad, bos, eos ids.
 void juicer_spm_info(const void* proc, int* vocab, int* pad, int* bos, int* eos);
 void juicer_spm_free(void* p);
+// The piece string of id (owned by the processor: valid until it is unloaded). Returns 0 on success.
+int juicer_spm_piece(const void* proc, int id, const char** piece, size_t* len);
 
 }
