@@ -162,10 +162,12 @@ OpInfo StopwordsFilterInfo() {
   info.description =
       CommonDescription(WordListKind::kStopwords) +
       "Data-Juicer downloads its own stopwords.json, juicer uses npm stopwords-iso@1.1.0 (58 languages, "
-      "e.g. 1298 English words, among them the single letters 'a'...'z', which Data-Juicer's list mostly "
-      "lacks: its test drops 'a v s e c s f e f g a qkc', which stopwords-iso scores 11/12), so ratios, and "
-      "which samples are kept, differ from Data-Juicer's. Point stopwords_dir at a directory "
-      "holding Data-Juicer's stopwords.json to reproduce its numbers.";
+      "e.g. 1298 English words). stopwords-iso lists the whole alphabet as stopwords for en, fr, de, es, ro "
+      "and sl; juicer drops those single letters except the ones that are words of the language (en: a, i; "
+      "fr: a, y; es: a, e, o, u, y; ro: a, o; sl: a, k, o, s, v, z), so that letter spam such as "
+      "'a v s e c s f e f g a qkc' scores 2/12, not 11/12 (Data-Juicer drops it too). Ratios, and which "
+      "samples are kept, can still differ from Data-Juicer's; point stopwords_dir at a directory holding "
+      "Data-Juicer's stopwords.json to reproduce its numbers.";
   info.params = CommonParams(WordListKind::kStopwords, 0.3, 1.0);
   info.stat_keys = {"stopwords_ratio"};
   info.factory = [](const OpInfo& i, const OpParams& p) { return MakeWordListFilter(i, p, WordListKind::kStopwords); };

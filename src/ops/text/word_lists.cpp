@@ -98,6 +98,24 @@ Status LoadDjDir(WordListKind kind, const std::string& dir, WordMap& map) {
   return Status::OK();
 }
 
+// stopwords-iso lists the whole alphabet as stopwords for en, fr, de, es, ro and sl (a search-engine
+// habit). For a quality filter that makes letter spam ("a v s e c s f") look like prose, so those
+// single letters are dropped, except the ones that are words of the language.
+void DropAlphabet(WordMap& map) {
+  static const std::unordered_map<std::string, std::string> kOneLetterWords = {
+      {"en", "ai"}, {"fr", "ay"}, {"de", ""}, {"es", "aeouy"}, {"ro", "ao"}, {"sl", "akosvz"}};
+  for (auto& [lang, words] : map) {
+    size_t letters = 0;
+    for (const auto& w : words) letters += w.size() == 1 && w[0] >= 'a' && w[0] <= 'z';
+    if (letters < 20) continue;
+    const auto it = kOneLetterWords.find(lang);
+    const std::string keep = it == kOneLetterWords.end() ? "" : it->second;
+    std::erase_if(words, [&](const std::string& w) {
+      return w.size() == 1 && w[0] >= 'a' && w[0] <= 'z' && keep.find(w[0]) == std::string::npos;
+    });
+  }
+}
+
 Result<std::shared_ptr<const WordSet>> Build(WordListKind kind, const std::string& dir, const std::string& lang,
                                              const std::string& npm_dir) {
   WordMap map;
@@ -111,6 +129,7 @@ Result<std::shared_ptr<const WordSet>> Build(WordListKind kind, const std::strin
                                    " is missing (run scripts/setup.sh, or set stopwords_dir to a directory "
                                    "holding Data-Juicer's stopwords.json)");
       JUICER_RETURN_IF_ERROR(MergeLangObject(path, map));
+      DropAlphabet(map);
       source = kStopwordsSource;
     } else {
       const std::string pkg = npm + "/" + kFlaggedPackage;
