@@ -179,9 +179,9 @@ TEST(WordLists, BuiltInStopwordsIso) {
   SKIP_WITHOUT_NPM("stopwords-iso");
   auto en = LoadWordList(WordListKind::kStopwords, "", "en");
   ASSERT_TRUE(en.ok()) << en.status().ToString();
-  EXPECT_EQ((*en)->size(), 1298u);
-  for (const char* w : {"the", "and", "is", "it's", "today", "a", "z"}) EXPECT_TRUE((*en)->Contains(w)) << w;
-  for (const char* w : {"coffee", "sunday", "The", "und"}) EXPECT_FALSE((*en)->Contains(w)) << w;
+  EXPECT_EQ((*en)->size(), 1298u - 24u);  // the alphabet minus 'a' and 'i'
+  for (const char* w : {"the", "and", "is", "it's", "today", "a", "i"}) EXPECT_TRUE((*en)->Contains(w)) << w;
+  for (const char* w : {"coffee", "sunday", "The", "und", "z", "q"}) EXPECT_FALSE((*en)->Contains(w)) << w;
   auto zh = LoadWordList(WordListKind::kStopwords, "", "zh");
   ASSERT_TRUE(zh.ok());
   EXPECT_TRUE((*zh)->Contains("的"));
