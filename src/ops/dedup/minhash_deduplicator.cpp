@@ -1,6 +1,7 @@
 #include "ops/dedup/minhash_deduplicator.h"
 
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <openssl/opensslv.h>
 #include <re2/re2.h>
 #include <unicode/uchar.h>
@@ -114,13 +115,23 @@ const EVP_MD* Sha1Algorithm() {
 }  // namespace
 
 Status Sha1Hash32(std::string_view data, uint32_t* out) {
-  thread_local std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
   unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), Sha1Algorithm(), nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
-      EVP_DigestFinal_ex(ctx.get(), digest, &len) != 1 || len != 20)
-    return Status::Unavailable("SHA-1 is not available from OpenSSL");
+  // Shingles are a few dozen bytes: OpenSSL 3's EVP layer (provider dispatch, context reset and
+  // cleansing per call) costs several times the SHA-1 compression itself, so the direct SHA1_*
+  // functions are used (deprecated in OpenSSL 3 but present; the same SHA-NI/AVX code underneath).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  SHA_CTX c;
+  const bool ok = SHA1_Init(&c) == 1 && SHA1_Update(&c, data.data(), data.size()) == 1 && SHA1_Final(digest, &c) == 1;
+#pragma GCC diagnostic pop
+  if (!ok) {  // e.g. a FIPS-only OpenSSL: try the provider API, which reports why
+    thread_local std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+    unsigned int len = 0;
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), Sha1Algorithm(), nullptr) != 1 ||
+        EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
+        EVP_DigestFinal_ex(ctx.get(), digest, &len) != 1 || len != 20)
+      return Status::Unavailable("SHA-1 is not available from OpenSSL");
+  }
   *out = static_cast<uint32_t>(digest[0]) | static_cast<uint32_t>(digest[1]) << 8 |
          static_cast<uint32_t>(digest[2]) << 16 | static_cast<uint32_t>(digest[3]) << 24;
   return Status::OK();
@@ -242,6 +253,38 @@ __attribute__((target("avx2"))) void MinsAvx2(const std::vector<uint32_t>& hv, c
     m[i] = std::min(m[i], v);
   }
 }
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12's avx512fintrin.h (_mm512_set1/srli) false positive
+// Eight shingle hashes a step with AVX-512: vpmullq gives h * a mod 2^64 directly and vpminuq the
+// unsigned min; the Mersenne reduction is the same as above.
+__attribute__((target("avx512f,avx512dq"))) void MinsAvx512(const std::vector<uint32_t>& hv, const uint64_t* a,
+                                                            const uint64_t* b, size_t n, uint64_t* m) {
+  const size_t full = hv.size() / 8 * 8;
+  thread_local std::vector<uint64_t> wide;
+  wide.assign(hv.begin(), hv.begin() + static_cast<std::ptrdiff_t>(full));
+  const __m512i prime = _mm512_set1_epi64(static_cast<int64_t>(kMersennePrime));
+  const __m512i prime_m1 = _mm512_set1_epi64(static_cast<int64_t>(kMersennePrime - 1));
+  const __m512i low32 = _mm512_set1_epi64(static_cast<int64_t>(kMaxHash));
+  for (size_t i = 0; i < n; ++i) {
+    const __m512i av = _mm512_set1_epi64(static_cast<int64_t>(a[i]));
+    const __m512i bv = _mm512_set1_epi64(static_cast<int64_t>(b[i]));
+    __m512i best = low32;
+    for (size_t j = 0; j < full; j += 8) {
+      const __m512i h = _mm512_loadu_si512(wide.data() + j);
+      const __m512i x = _mm512_add_epi64(_mm512_mullo_epi64(h, av), bv);
+      __m512i r = _mm512_add_epi64(_mm512_and_si512(x, prime), _mm512_srli_epi64(x, 61));
+      r = _mm512_mask_sub_epi64(r, _mm512_cmpgt_epu64_mask(r, prime_m1), r, prime);
+      best = _mm512_min_epu64(best, _mm512_and_si512(r, low32));
+    }
+    alignas(64) uint64_t lanes[8];
+    _mm512_store_si512(lanes, best);
+    uint64_t v = *std::min_element(lanes, lanes + 8);
+    for (size_t j = full; j < hv.size(); ++j) v = std::min(v, PermutedHash(hv[j], a[i], b[i]));
+    m[i] = std::min(m[i], v);
+  }
+}
+#pragma GCC diagnostic pop
 #endif
 
 }  // namespace
@@ -261,6 +304,11 @@ Result<bool> MinHashSignature(std::string_view text, MinHashTokenization mode, i
   }));
   if (hv.empty()) return false;
 #ifdef JUICER_MINHASH_AVX2
+  static const bool has_avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
+  if (allow_simd && has_avx512 && hv.size() >= 8) {
+    MinsAvx512(hv, a.data(), b.data(), n, mins->data());
+    return true;
+  }
   static const bool has_avx2 = __builtin_cpu_supports("avx2");
   if (allow_simd && has_avx2 && hv.size() >= 4) {
     MinsAvx2(hv, a.data(), b.data(), n, mins->data());
