@@ -182,14 +182,7 @@ class SimHashDeduplicator final : public DatasetOp {
 
  private:
   void CharacterShingles(const std::string& t, std::vector<uint64_t>* out) const {
-    std::vector<size_t> off;
-    const char* p = t.data();
-    const char* end = p + t.size();
-    while (p < end) {
-      off.push_back(static_cast<size_t>(p - t.data()));
-      text::DecodeUtf8(p, end);
-    }
-    off.push_back(t.size());
+    const std::vector<size_t> off = text::CodePointOffsets(t);
     const size_t n = off.size() - 1;
     for (size_t i = 0; i + window_ <= n; ++i)
       out->push_back(dedup::SimHashTokenHash(std::string_view(t).substr(off[i], off[i + window_] - off[i])));

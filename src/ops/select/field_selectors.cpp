@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "ops/general/field_path.h"
+
 namespace juicer {
 
 namespace {
@@ -162,18 +164,6 @@ Result<std::string> LeafToKey(const Leaf& leaf) {
     }
     default: return Status::DataError("the value is not a string, a number or null");
   }
-}
-
-std::vector<std::string> SplitKey(const std::string& key) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  for (;;) {
-    const size_t dot = key.find('.', start);
-    parts.push_back(key.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  return parts;
 }
 
 // Reads the leaf at a dotted path; owns a reusable simdjson parser (one per dataset state).

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace juicer::text {
 
@@ -78,6 +79,21 @@ inline char32_t DecodeUtf8(const char*& p, const char* end) {
 }
 
 // Decodes the code point that ends just before `p` and moves `p` back to its first byte.
+// Byte offsets of every code point of `t` (same contract as DecodeUtf8), plus t.size() at the end:
+// code point i is t.substr(off[i], off[i + 1] - off[i]).
+inline std::vector<size_t> CodePointOffsets(std::string_view t) {
+  std::vector<size_t> off;
+  off.reserve(t.size() + 1);
+  const char* p = t.data();
+  const char* const end = p + t.size();
+  while (p < end) {
+    off.push_back(static_cast<size_t>(p - t.data()));
+    DecodeUtf8(p, end);
+  }
+  off.push_back(t.size());
+  return off;
+}
+
 // Requires begin < p; same no-validation contract as DecodeUtf8.
 inline char32_t DecodeUtf8Backward(const char*& p, const char* begin) {
   const char* q = p - 1;

@@ -173,20 +173,6 @@ class SentenceSplitMapper final : public Mapper {
   std::string lang_;
 };
 
-// Byte offsets of every code point of `t`, plus t.size() at the end.
-std::vector<size_t> CodePointOffsets(std::string_view t) {
-  std::vector<size_t> off;
-  off.reserve(t.size() + 1);
-  const char* p = t.data();
-  const char* end = p + t.size();
-  while (p < end) {
-    off.push_back(static_cast<size_t>(p - t.data()));
-    text::DecodeUtf8(p, end);
-  }
-  off.push_back(t.size());
-  return off;
-}
-
 class TextChunkMapper final : public Mapper {
  public:
   TextChunkMapper(const OpInfo& info, const OpParams& params, std::unique_ptr<RE2> pattern)
@@ -249,7 +235,7 @@ class TextChunkMapper final : public Mapper {
 
   // Windows of max_len code points starting every max_len - overlap_len code points.
   void FixedWindows(std::string_view t, std::vector<std::string>* chunks) const {
-    const std::vector<size_t> off = CodePointOffsets(t);
+    const std::vector<size_t> off = text::CodePointOffsets(t);
     const size_t n = off.size() - 1, len = static_cast<size_t>(*max_len_);
     if (n <= len) {
       chunks->emplace_back(t);
@@ -268,7 +254,7 @@ class TextChunkMapper final : public Mapper {
     const size_t len = static_cast<size_t>(*max_len_);
     std::string_view rest = t;
     for (;;) {
-      const std::vector<size_t> off = CodePointOffsets(rest);
+      const std::vector<size_t> off = text::CodePointOffsets(rest);
       const size_t n = off.size() - 1;
       if (n <= len) {
         chunks->emplace_back(rest);
