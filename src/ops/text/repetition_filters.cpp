@@ -35,19 +35,25 @@ struct NgramCounts {
 };
 
 // Counts the distinct n-grams (exact: equal hashes are confirmed by comparing the n items) of the
-// sequence arena[base, base+len), len >= n >= 1. The hash table and the list of used slots live in
-// the arena after the sequence.
+// sequence arena[base, base+len), len >= n >= 1. Everything lives in the arena after the sequence: an
+// open-addressing table of {tag, distinct index} slots (8 bytes, so a 2 KB document's table fits in L1)
+// and, per distinct n-gram, its slot, first position and count. The table is never cleared: a slot is
+// occupied only when its index is below `distinct` and that entry points back at the slot (the
+// sparse-set trick), so stale contents from earlier documents are harmless.
 NgramCounts CountNgrams(std::vector<uint32_t>& arena, size_t base, size_t len, size_t n) {
   const size_t windows = len - n + 1;
   const size_t cap = TableCapacity(windows);
   const size_t mask = cap - 1;
   const size_t table_at = base + len;
-  const size_t used_at = table_at + 3 * cap;
-  arena.resize(used_at + windows);
-  std::fill(arena.begin() + static_cast<ptrdiff_t>(table_at), arena.begin() + static_cast<ptrdiff_t>(used_at), 0u);
+  const size_t slot_at = table_at + 2 * cap;
+  const size_t first_at = slot_at + windows;
+  const size_t count_at = first_at + windows;
+  if (arena.size() < count_at + windows) arena.resize(count_at + windows);
   const uint32_t* seq = arena.data() + base;
-  uint32_t* table = arena.data() + table_at;  // slots of {tag, position + 1, count}
-  uint32_t* used = arena.data() + used_at;    // the slot of each distinct n-gram, in first-seen order
+  uint32_t* table = arena.data() + table_at;
+  uint32_t* slot_of = arena.data() + slot_at;
+  uint32_t* first = arena.data() + first_at;
+  uint32_t* count = arena.data() + count_at;
 
   uint64_t base_pow_n = 1;
   uint64_t h = 0;
@@ -56,31 +62,38 @@ NgramCounts CountNgrams(std::vector<uint32_t>& arena, size_t base, size_t len, s
     base_pow_n *= kBase;
   }
   const int shift = 64 - std::countr_zero(cap);
-  size_t distinct = 0;
+  uint32_t distinct = 0;
   for (size_t i = 0;; ++i) {
     // Multiply-shift takes the slot from the well-mixed high bits; the tag is another mix of h.
     size_t idx = static_cast<size_t>((h * 0x9FB21C651E98DF25ull) >> shift);
     const uint32_t tag = static_cast<uint32_t>((h ^ (h >> 29)) * 0xBF58476D1CE4E5B9ull >> 32);
     for (;;) {
-      uint32_t* slot = table + 3 * idx;
-      if (slot[1] == 0) {
-        slot[0] = tag;
-        slot[1] = static_cast<uint32_t>(i + 1);
-        slot[2] = 1;
-        used[distinct++] = static_cast<uint32_t>(idx);
+      const uint32_t d = table[2 * idx + 1];
+      if (d >= distinct || slot_of[d] != idx) {  // empty: a new n-gram
+        table[2 * idx] = tag;
+        table[2 * idx + 1] = distinct;
+        slot_of[distinct] = static_cast<uint32_t>(idx);
+        first[distinct] = static_cast<uint32_t>(i);
+        count[distinct] = 1;
+        ++distinct;
         break;
       }
-      if (slot[0] == tag && std::equal(seq + i, seq + i + n, seq + (slot[1] - 1))) {
-        ++slot[2];
-        break;
+      if (table[2 * idx] == tag) {
+        const uint32_t* x = seq + i;
+        const uint32_t* y = seq + first[d];
+        size_t k = 0;
+        while (k < n && x[k] == y[k]) ++k;
+        if (k == n) {
+          ++count[d];
+          break;
+        }
       }
       idx = (idx + 1) & mask;
     }
     if (i + 1 == windows) break;
     h = h * kBase - base_pow_n * seq[i] + seq[i + n];
   }
-  for (size_t d = 0; d < distinct; ++d) used[d] = table[3 * used[d] + 2];  // slot -> its count
-  return NgramCounts{used_at, distinct};
+  return NgramCounts{count_at, distinct};
 }
 
 }  // namespace
