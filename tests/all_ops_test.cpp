@@ -6,6 +6,7 @@
 
 #include <regex>
 
+#include "core/op_builder.h"
 #include "ops/builtin.h"
 #include "tests/test_util.h"
 
@@ -49,6 +50,12 @@ Summary ParseSummary(const std::string& output) {
 class EveryOp : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(EveryOp, SurvivesTrickySamplesWithoutLosingAny) {
+  // An op whose default build needs a file that is absent here (CLIP's merges from ../shared, a model
+  // scripts/setup.sh fetches) says so and refuses to build; there is nothing to run then.
+  auto info = BuiltinRegistry().Find(GetParam());
+  ASSERT_TRUE(info.ok());
+  if (auto op = BuildOp(**info, {}); !op.ok() && op.status().code() == StatusCode::kUnavailable)
+    GTEST_SKIP() << GetParam() << ": " << op.status().message();
   TempDir d;
   WriteFile(d / "in.jsonl", TrickyInput());
   WriteFile(d / "r.yaml", "dataset_path: " + (d / "in.jsonl") + "\nexport_path: " + (d / "out/x.jsonl") +
