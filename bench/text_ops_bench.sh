@@ -61,8 +61,8 @@ OUT=bench/results/text_ops.md
   echo
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs). $(date -u +%Y-%m-%d)."
   echo "Best of 3 runs of \`juicer process\`. 'seconds' is juicer's own processing time (read, ops, write:"
-  echo "the summary line), 'wall' the whole process including start-up (about 1.3 s: libtorch's static"
-  echo "initialisers run in every juicer process, see the note in docs/performance.md)."
+  echo "the summary line), 'wall' the whole process including start-up (~0.15-0.3 s, mostly loading"
+  echo "OpenCV's shared libraries; see docs/performance.md)."
   echo
   echo "| workload | input | seconds | wall | docs/s per core | MB/s per core |"
   echo "|---|---|---|---|---|---|"
