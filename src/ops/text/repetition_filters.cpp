@@ -96,6 +96,65 @@ NgramCounts CountNgrams(std::vector<uint32_t>& arena, size_t base, size_t len, s
   return NgramCounts{count_at, distinct};
 }
 
+// CountNgrams for a sequence whose items all fit in `bits` = 128 / n bits: each n-gram is packed into
+// one 128-bit key, exactly, so equal keys are equal n-grams and no item-by-item confirmation is needed.
+// Each slot holds the key and its count, so a window costs one random access (the general path needs
+// three dependent ones); slots belong to the current call when their stamp equals `epoch`, so the table
+// is never cleared. Returns the number of distinct n-grams; their counts are in `counts`.
+struct PackedSlot {
+  unsigned __int128 key;
+  uint32_t count;
+  uint32_t stamp;
+};
+
+size_t CountPackedNgrams(const uint32_t* seq, size_t len, size_t n, int bits, std::vector<PackedSlot>& table,
+                         uint32_t& epoch, std::vector<uint32_t>& counts) {
+  using u128 = unsigned __int128;
+  const size_t windows = len - n + 1;
+  const size_t cap = TableCapacity(windows);
+  const size_t mask = cap - 1;
+  if (table.size() < cap) {
+    table.assign(cap, PackedSlot{0, 0, 0});
+    epoch = 0;
+  }
+  if (++epoch == 0) {  // wrapped: forget every old stamp
+    for (auto& sl : table) sl.stamp = 0;
+    epoch = 1;
+  }
+  // Locals only in the loop: a thread_local or a reference here would be reloaded after every store.
+  const uint32_t stamp = epoch;
+  counts.resize(windows);
+  uint32_t* used = counts.data();  // slots of the distinct n-grams, then their counts
+  size_t distinct = 0;
+  const u128 key_mask = static_cast<size_t>(bits) * n >= 128 ? ~u128{0} : ((u128{1} << (bits * n)) - 1);
+  const int shift = 64 - std::countr_zero(cap);
+  u128 key = 0;
+  for (size_t j = 0; j + 1 < n; ++j) key = (key << bits) | seq[j];
+  PackedSlot* const t = table.data();
+  for (size_t i = 0; i < windows; ++i) {
+    key = ((key << bits) | seq[i + n - 1]) & key_mask;
+    const uint64_t lo = static_cast<uint64_t>(key), hi = static_cast<uint64_t>(key >> 64);
+    size_t idx = static_cast<size_t>(((lo ^ (hi * 0xC2B2AE3D27D4EB4Full)) * 0x9FB21C651E98DF25ull) >> shift);
+    for (;;) {
+      PackedSlot& sl = t[idx];
+      if (sl.stamp != stamp) {
+        sl.key = key;
+        sl.count = 1;
+        sl.stamp = stamp;
+        used[distinct++] = static_cast<uint32_t>(idx);
+        break;
+      }
+      if (sl.key == key) {
+        ++sl.count;
+        break;
+      }
+      idx = (idx + 1) & mask;
+    }
+  }
+  for (size_t d = 0; d < distinct; ++d) used[d] = t[used[d]].count;
+  return distinct;
+}
+
 }  // namespace
 
 double CharRepetitionRatio(std::string_view text, size_t n, WorkerContext& ctx) {
@@ -104,9 +163,61 @@ double CharRepetitionRatio(std::string_view text, size_t n, WorkerContext& ctx) 
   size_t len = 0;
   for (const char *p = text.data(), *end = p + text.size(); p < end;) arena[len++] = DecodeUtf8(p, end);
   if (n == 0 || len < n) return 0.0;  // no n-grams
-  const NgramCounts nc = CountNgrams(arena, 0, len, n);
-  const size_t distinct = nc.distinct;
-  uint32_t* counts = arena.data() + nc.at;
+  size_t distinct = 0;
+  uint32_t* counts = nullptr;
+  // Code points renamed to small per-document ids (ASCII keeps its value, others get 128, 129, ... in
+  // order of appearance): a bijection, so n-grams of ids count exactly like n-grams of code points, and
+  // a document's alphabet is small enough that n ids pack into one 128-bit key.
+  const int bits = n <= 128 ? std::min(static_cast<int>(128 / n), 32) : 0;
+  thread_local std::vector<uint32_t> ids, map_key, map_val, map_stamp;
+  thread_local uint32_t epoch = 0;
+  bool packed = bits >= 8;
+  if (packed) {
+    constexpr size_t kMapSize = 8192;
+    if (map_key.size() != kMapSize) {
+      map_key.assign(kMapSize, 0);
+      map_val.assign(kMapSize, 0);
+      map_stamp.assign(kMapSize, 0);
+    }
+    if (++epoch == 0) {  // wrapped: forget every old stamp
+      std::fill(map_stamp.begin(), map_stamp.end(), 0u);
+      epoch = 1;
+    }
+    const uint64_t limit = bits >= 32 ? (uint64_t{1} << 32) : (uint64_t{1} << bits);
+    const uint64_t max_ids = std::min<uint64_t>(limit, 128 + kMapSize / 2);
+    uint32_t next = 128;
+    ids.resize(len);
+    for (size_t i = 0; i < len && packed; ++i) {
+      const uint32_t c = arena[i];
+      if (c < 128) {
+        ids[i] = c;
+        continue;
+      }
+      size_t slot = (c * 0x9E3779B1u) >> (32 - 13);
+      while (map_stamp[slot] == epoch && map_key[slot] != c) slot = (slot + 1) & (kMapSize - 1);
+      if (map_stamp[slot] != epoch) {
+        if (next >= max_ids) {
+          packed = false;  // too many distinct characters to pack: the general path below
+          break;
+        }
+        map_stamp[slot] = epoch;
+        map_key[slot] = c;
+        map_val[slot] = next++;
+      }
+      ids[i] = map_val[slot];
+    }
+  }
+  if (packed) {
+    thread_local std::vector<PackedSlot> table;
+    thread_local uint32_t table_epoch = 0;
+    thread_local std::vector<uint32_t> packed_counts;
+    distinct = CountPackedNgrams(ids.data(), len, n, bits, table, table_epoch, packed_counts);
+    counts = packed_counts.data();
+  } else {
+    const NgramCounts nc = CountNgrams(arena, 0, len, n);
+    distinct = nc.distinct;
+    counts = arena.data() + nc.at;
+  }
   // Data-Juicer: k = min(int(sqrt(distinct)), number of n-grams seen more than once); the ratio is the
   // sum of the k largest counts over all n-grams.
   uint32_t* repeated_end = std::partition(counts, counts + distinct, [](uint32_t c) { return c > 1; });
