@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Image-op throughput, one core (np 1), on real images: Tux Paint stamps (tuxpaint-stamps-default,
+# installed by `scripts/setup.sh --datasets-light`) plus Openclipart PNGs (openclipart-png, --datasets)
+# when present, at least 2,000 images (N, default 3000):
+#   (a) image_shape_filter + image_aspect_ratio_filter + image_size_filter (header / stat only),
+#   (b) image_face_ratio_filter with the Haar cascade, and with YuNet when its model is present,
+#   (d) image_deduplicator (phash),
+#   plus image_sharpness_filter and the bare decode time (cv::imread loop, bench/image_decode_loop.cpp)
+#   that the decoding ops are compared with.
+# Writes bench/results/image_ops.md. Usage: bench/image_bench.sh [N]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-3000}
+BIN=$PWD/build/juicer
+W=${BENCH_DIR:-/tmp/juicer-bench}/images
+mkdir -p "$W/out"
+{ find /usr/share/tuxpaint/stamps -name '*.png' 2>/dev/null | sort
+  find /usr/share/openclipart/png -name '*.png' 2>/dev/null | sort; } | head -n "$N" > "$W/paths.txt"
+COUNT=$(wc -l < "$W/paths.txt")
+if (( COUNT < 2000 )); then
+  echo "only $COUNT images found: install tuxpaint-stamps-default and openclipart-png (scripts/setup.sh --datasets)" >&2
+  exit 1
+fi
+python3 - "$W/paths.txt" "$W/images.jsonl" <<'PY'
+import json, sys
+with open(sys.argv[1]) as f, open(sys.argv[2], "w") as out:
+    for i, p in enumerate(l.strip() for l in f):
+        out.write(json.dumps({"id": i, "text": "image %d" % i, "images": [p]}) + "\n")
+PY
+MB=$(du -sm --apparent-size $(cat "$W/paths.txt") | awk '{s+=$1} END {print s}')
+g++ -O2 -std=c++20 bench/image_decode_loop.cpp -o "$W/decode_loop" $(pkg-config --cflags --libs opencv4)
+
+recipe() {  # name ops-yaml
+  cat > "$W/$1.yaml" <<YAML
+dataset_path: $W/images.jsonl
+export_path: $W/out/$1.jsonl
+np: 1
+process:
+$2
+YAML
+}
+recipe noop "  []"
+recipe header "  - image_shape_filter: {}
+  - image_aspect_ratio_filter: {min_ratio: 0.0, max_ratio: 1000.0}
+  - image_size_filter: {}"
+recipe haar "  - image_face_ratio_filter: {max_ratio: 1.0}"
+recipe yunet "  - image_face_ratio_filter: {max_ratio: 1.0, detector: yunet}"
+recipe phash "  - image_deduplicator: {method: phash}"
+recipe sharp "  - image_sharpness_filter: {}"
+recipe sharp_phash "  - image_sharpness_filter: {}
+  - image_deduplicator: {method: phash}"
+
+best_of() {  # recipe -> best of 3: juicer's processing seconds
+  local best=""
+  for _ in 1 2 3; do
+    local s
+    s=$(OMP_NUM_THREADS=1 "$BIN" process --config "$W/$1.yaml" --quiet 2>&1 | sed -n 's/.* MB in \([0-9.]*\) s .*/\1/p')
+    [[ -n $s ]] || { echo "recipe $1 failed" >&2; return 1; }
+    best=$(python3 -c "t=$s; b='$best'; print(t if not b or t < float(b) else b)")
+  done
+  echo "$best"
+}
+decode_best() {
+  local best=""
+  for _ in 1 2 3; do
+    local s
+    s=$(OPENCV_FOR_THREADS_NUM=1 "$W/decode_loop" "$W/paths.txt" | awk '{print $3}')
+    best=$(python3 -c "t=$s; b='$best'; print(t if not b or t < float(b) else b)")
+  done
+  echo "$best"
+}
+
+NOOP=$(best_of noop)
+DECODE=$(decode_best)
+OUT=bench/results/image_ops.md
+{
+  echo "# Image-op benchmarks (issue 5), one core (np 1)"
+  echo
+  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs). $(date -u +%Y-%m-%d)."
+  echo "$COUNT real PNG images ($MB MB): Tux Paint stamps then Openclipart, one image per sample."
+  echo "Best of 3 runs of \`juicer process\`; 'seconds' is juicer's own processing time (read, ops, write);"
+  echo "'op seconds' subtracts the same run with no ops ($NOOP s). Bare decode: cv::imread of every file,"
+  echo "one thread ($DECODE s, $(python3 -c "print(round($COUNT/$DECODE))") images/s)."
+  echo
+  echo "| workload | seconds | op seconds | images/s per core (op) | op time / bare decode |"
+  echo "|---|---|---|---|---|"
+  row() {  # label recipe
+    local s
+    s=$(best_of "$2") || { echo "| $1 | failed | | | |"; return; }
+    python3 - "$1" "$s" "$NOOP" "$COUNT" "$DECODE" <<'PY'
+import sys
+label, s, noop, n, dec = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+op = max(s - noop, 1e-6)
+print(f"| {label} | {s:.3f} | {op:.3f} | {n / op:,.0f} | {op / dec:.2f} |")
+PY
+  }
+  row "(a) shape + aspect ratio + size (header only)" header
+  row "(b) face ratio, Haar (haarcascade_frontalface_alt)" haar
+  if [[ -f ../shared/models/face_detection_yunet_320.onnx || -f ${JUICER_MODELS_DIR:-/nonexistent}/face_detection_yunet_320.onnx ]]; then
+    row "(b) face ratio, YuNet" yunet
+  else
+    echo "| (b) face ratio, YuNet | model absent | | | |"
+  fi
+  row "(d) image_deduplicator, phash" phash
+  row "sharpness (decode + Laplacian)" sharp
+  row "sharpness + phash dedup (one decode, cached)" sharp_phash
+} > "$OUT"
+cat "$OUT"
