@@ -7,32 +7,36 @@
 #   (d) image_deduplicator (phash),
 #   plus image_sharpness_filter and the bare decode time (cv::imread loop, bench/image_decode_loop.cpp)
 #   that the decoding ops are compared with.
-# Writes bench/results/image_ops.md. Usage: bench/image_bench.sh [N]
+# Writes bench/results/image_ops.md. Usage: [REPEAT=3] bench/image_bench.sh [N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-3000}
+REPEAT=${REPEAT:-3}
 BIN=$PWD/build/juicer
 W=${BENCH_DIR:-/tmp/juicer-bench}/images
 mkdir -p "$W/out"
 { find /usr/share/tuxpaint/stamps -name '*.png' 2>/dev/null | sort
-  find /usr/share/openclipart/png -name '*.png' 2>/dev/null | sort; } | head -n "$N" > "$W/paths.txt"
+  find /usr/share/openclipart/png -name '*.png' 2>/dev/null | sort; } > "$W/all_paths.txt"
+head -n "$N" "$W/all_paths.txt" > "$W/paths.txt"
 COUNT=$(wc -l < "$W/paths.txt")
 if (( COUNT < 2000 )); then
   echo "only $COUNT images found: install tuxpaint-stamps-default and openclipart-png (scripts/setup.sh --datasets)" >&2
   exit 1
 fi
-python3 - "$W/paths.txt" "$W/images.jsonl" <<'PY'
+ALL=$(wc -l < "$W/all_paths.txt")
+python3 - "$W/paths.txt" "$W/images.jsonl" "$W/all_paths.txt" "$W/all_images.jsonl" <<'PY'
 import json, sys
-with open(sys.argv[1]) as f, open(sys.argv[2], "w") as out:
-    for i, p in enumerate(l.strip() for l in f):
-        out.write(json.dumps({"id": i, "text": "image %d" % i, "images": [p]}) + "\n")
+for src, dst in ((sys.argv[1], sys.argv[2]), (sys.argv[3], sys.argv[4])):
+    with open(src) as f, open(dst, "w") as out:
+        for i, p in enumerate(l.strip() for l in f):
+            out.write(json.dumps({"id": i, "text": "image %d" % i, "images": [p]}) + "\n")
 PY
-MB=$(du -sm --apparent-size $(cat "$W/paths.txt") | awk '{s+=$1} END {print s}')
-g++ -O2 -std=c++20 bench/image_decode_loop.cpp -o "$W/decode_loop" $(pkg-config --cflags --libs opencv4)
+MB=$(python3 -c "import os,sys; print(round(sum(os.path.getsize(l.strip()) for l in open(sys.argv[1])) / 1e6, 1))" "$W/paths.txt")
+g++ -O2 -std=c++20 bench/image_decode_loop.cpp -o "$W/decode_loop" $(pkg-config --cflags opencv4 | sed "s/-I/-isystem /g") $(pkg-config --libs opencv4)
 
-recipe() {  # name ops-yaml
+recipe() {  # name ops-yaml [input]
   cat > "$W/$1.yaml" <<YAML
-dataset_path: $W/images.jsonl
+dataset_path: ${3:-$W/images.jsonl}
 export_path: $W/out/$1.jsonl
 np: 1
 process:
@@ -42,7 +46,7 @@ YAML
 recipe noop "  []"
 recipe header "  - image_shape_filter: {}
   - image_aspect_ratio_filter: {min_ratio: 0.0, max_ratio: 1000.0}
-  - image_size_filter: {}"
+  - image_size_filter: {}" "$W/all_images.jsonl"
 recipe haar "  - image_face_ratio_filter: {max_ratio: 1.0}"
 recipe yunet "  - image_face_ratio_filter: {max_ratio: 1.0, detector: yunet}"
 recipe phash "  - image_deduplicator: {method: phash}"
@@ -50,11 +54,12 @@ recipe sharp "  - image_sharpness_filter: {}"
 recipe sharp_phash "  - image_sharpness_filter: {}
   - image_deduplicator: {method: phash}"
 
-best_of() {  # recipe -> best of 3: juicer's processing seconds
+best_of() {  # recipe -> best of $REPEAT: the ops' own seconds (sum of the op table's column)
   local best=""
-  for _ in 1 2 3; do
+  for _ in $(seq "$REPEAT"); do
     local s
-    s=$(OMP_NUM_THREADS=1 "$BIN" process --config "$W/$1.yaml" --quiet 2>&1 | sed -n 's/.* MB in \([0-9.]*\) s .*/\1/p')
+    s=$(OMP_NUM_THREADS=1 OPENCV_FOR_THREADS_NUM=1 "$BIN" process --config "$W/$1.yaml" --quiet 2>&1 |
+        awk '/^op  /{t=1; next} /^samples:/{t=0} t && NF {s += $NF; n++} END {if (n) printf "%.3f", s}')
     [[ -n $s ]] || { echo "recipe $1 failed" >&2; return 1; }
     best=$(python3 -c "t=$s; b='$best'; print(t if not b or t < float(b) else b)")
   done
@@ -62,7 +67,7 @@ best_of() {  # recipe -> best of 3: juicer's processing seconds
 }
 decode_best() {
   local best=""
-  for _ in 1 2 3; do
+  for _ in $(seq "$REPEAT"); do
     local s
     s=$(OPENCV_FOR_THREADS_NUM=1 "$W/decode_loop" "$W/paths.txt" | awk '{print $3}')
     best=$(python3 -c "t=$s; b='$best'; print(t if not b or t < float(b) else b)")
@@ -70,7 +75,6 @@ decode_best() {
   echo "$best"
 }
 
-NOOP=$(best_of noop)
 DECODE=$(decode_best)
 OUT=bench/results/image_ops.md
 {
@@ -78,31 +82,34 @@ OUT=bench/results/image_ops.md
   echo
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs). $(date -u +%Y-%m-%d)."
   echo "$COUNT real PNG images ($MB MB): Tux Paint stamps then Openclipart, one image per sample."
-  echo "Best of 3 runs of \`juicer process\`; 'seconds' is juicer's own processing time (read, ops, write);"
-  echo "'op seconds' subtracts the same run with no ops ($NOOP s). Bare decode: cv::imread of every file,"
-  echo "one thread ($DECODE s, $(python3 -c "print(round($COUNT/$DECODE))") images/s)."
+  echo "OpenCV's own thread pool is limited to one thread (OPENCV_FOR_THREADS_NUM=1) in every run."
+  echo "Best of $REPEAT run(s) of \`juicer process\`; 'op seconds' is the sum of juicer's own per-op times"
+  echo "(the op table of the run summary: reading, parsing and writing JSONL excluded; 10 ms resolution)."
+  echo "Workload (a) runs over all $ALL images found, the others over the first $COUNT."
+  echo "Bare decode: cv::imread of each of the $COUNT files, one thread: $DECODE s,"
+  echo "$(python3 -c "print(round($COUNT/$DECODE))") images/s."
   echo
-  echo "| workload | seconds | op seconds | images/s per core (op) | op time / bare decode |"
+  echo "| workload | images | op seconds | images/s per core | op time / bare decode |"
   echo "|---|---|---|---|---|"
-  row() {  # label recipe
+  row() {  # label recipe images
     local s
-    s=$(best_of "$2") || { echo "| $1 | failed | | | |"; return; }
-    python3 - "$1" "$s" "$NOOP" "$COUNT" "$DECODE" <<'PY'
+    s=$(best_of "$2") || { echo "| $1 | $3 | failed | | |"; return; }
+    python3 - "$1" "$s" "$3" "$COUNT" "$DECODE" <<'PY'
 import sys
-label, s, noop, n, dec = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
-op = max(s - noop, 1e-6)
-print(f"| {label} | {s:.3f} | {op:.3f} | {n / op:,.0f} | {op / dec:.2f} |")
+label, s, n, count, dec = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+op = max(s, 0.01)
+print(f"| {label} | {n} | {s:.2f} | {n / op:,.0f} | {op / (dec * n / count):.2f} |")
 PY
   }
-  row "(a) shape + aspect ratio + size (header only)" header
-  row "(b) face ratio, Haar (haarcascade_frontalface_alt)" haar
+  row "(a) shape + aspect ratio + size (header only)" header "$ALL"
+  row "(b) face ratio, Haar (haarcascade_frontalface_alt)" haar "$COUNT"
   if [[ -f ../shared/models/face_detection_yunet_320.onnx || -f ${JUICER_MODELS_DIR:-/nonexistent}/face_detection_yunet_320.onnx ]]; then
-    row "(b) face ratio, YuNet" yunet
+    row "(b) face ratio, YuNet" yunet "$COUNT"
   else
     echo "| (b) face ratio, YuNet | model absent | | | |"
   fi
-  row "(d) image_deduplicator, phash" phash
-  row "sharpness (decode + Laplacian)" sharp
-  row "sharpness + phash dedup (one decode, cached)" sharp_phash
+  row "(d) image_deduplicator, phash" phash "$COUNT"
+  row "sharpness (decode + Laplacian)" sharp "$COUNT"
+  row "sharpness + phash dedup (one decode, cached)" sharp_phash "$COUNT"
 } > "$OUT"
 cat "$OUT"
