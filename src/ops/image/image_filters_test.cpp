@@ -38,6 +38,29 @@ TEST(ImageShapeFilter, HeaderSizesAndAnyOrAll) {
   EXPECT_FALSE(testing::BuildStatus("image_shape_filter", {{"any_or_all", std::string("some")}}).ok());
 }
 
+TEST(ImageShapeFilter, RelativeCjkEmojiPathsResolveAgainstTheDatasetDir) {
+  ImageDir d;
+  const std::string p = d.Solid("猫 😊.png", 30, 20);
+  const std::filesystem::path dir = std::filesystem::path(p).parent_path();
+  std::vector<Sample> samples = {ImageSample({"猫 😊.png"}), ImageSample({"nope.png"})};
+  for (auto& s : samples) s.origin = SampleOrigin{(dir / "data.jsonl").string(), 1};
+  auto op = MustBuild("image_shape_filter");
+  WorkerContext ctx;
+  const auto& f = dynamic_cast<const Filter&>(*op);
+  ASSERT_TRUE(f.ComputeStats(samples[0], ctx).ok());
+  EXPECT_EQ(StatList(samples[0], "image_width"), (std::vector<double>{30}));
+  Status st = f.ComputeStats(samples[1], ctx);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.code(), StatusCode::kNotFound);
+  EXPECT_NE(st.message().find("nope.png"), std::string::npos);
+  // A non-list image field is a clear data error.
+  auto bad = testing::ParseJsonLines({R"({"text":"x","images":"a.png"})"});
+  ASSERT_TRUE(bad.ok());
+  st = f.ComputeStats((*bad)[0], ctx);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("images"), std::string::npos);
+}
+
 TEST(ImageAspectRatioFilter, WidthOverHeight) {
   ImageDir d;
   std::vector<Sample> samples = {ImageSample({d.Solid("a.png", 400, 100)}), ImageSample({d.Solid("b.bmp", 100, 100)}),
