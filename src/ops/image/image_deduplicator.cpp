@@ -91,16 +91,15 @@ std::string ImageHashHex(const cv::Mat& bgr, ImageHashMethod method) {
       break;
     }
     case ImageHashMethod::kWHash: {
-      // imagededup: 256x256 grey / 255, Haar wavedec2 to level 8 with the LL band zeroed, rebuilt,
-      // then the 8x8 LL band of a level-5 Haar transform compared with its median. The LL band of an
-      // orthonormal Haar transform is (block sum / 2^level), and zeroing the coarsest LL only
-      // subtracts the global mean, so this is "32x32 block means above their median".
+      // imagededup: the 8x8 LL band of a level-5 Haar wavedec2 of the 256x256 grey image / 255, >= its
+      // median. An orthonormal Haar LL coefficient is (block sum / 2^level), proportional to the
+      // 32x32 block mean, so the bits are "block mean >= median of the 64 block means".
       const cv::Mat g = GreyResized(bgr, 256, 256);
       std::vector<double> blocks(64);
       for (int by = 0; by < 8; ++by)
         for (int bx = 0; bx < 8; ++bx) blocks[by * 8 + bx] = cv::mean(g(cv::Rect(bx * 32, by * 32, 32, 32)))[0];
       const double med = Median(blocks);
-      for (int i = 0; i < 64; ++i) bits[i] = blocks[i] > med;
+      for (int i = 0; i < 64; ++i) bits[i] = blocks[i] >= med;
       break;
     }
   }
@@ -224,8 +223,8 @@ OpInfo ImageDeduplicatorInfo() {
       "imagededup library Data-Juicer uses, computed on the decoded RGB image: ahash = 8x8 grey >= its "
       "mean; dhash = 9x8 grey, each pixel > its left neighbour; phash = scipy-style unnormalised DCT-II "
       "of the 32x32 grey image, 8x8 low-frequency corner >= the median of its 63 non-DC coefficients; "
-      "whash = Haar-wavelet hash of the 256x256 grey image with the coarsest band removed, which reduces "
-      "to the 8x8 grid of 32x32 block means > their median. Bits are packed row-major, most significant "
+      "whash = the 8x8 low band of a level-5 Haar wavelet transform of the 256x256 grey image >= its "
+      "median, i.e. the 8x8 grid of 32x32 block means >= their median. Bits are packed row-major, most significant "
       "first, as imagededup's hex strings. They are NOT bit-identical to Data-Juicer's: imagededup "
       "resizes with PIL's Lanczos filter before converting to grey (PIL 'L'), juicer with OpenCV's "
       "INTER_AREA and BT.601 grey; both see the same decoded pixels up to decoder rounding. Identical "
