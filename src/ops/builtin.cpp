@@ -8,6 +8,7 @@
 #include "ops/dedup/simhash_deduplicator.h"
 #include "ops/general/field_filters.h"
 #include "ops/general/general_field_filter.h"
+#include "ops/image/image_ops.h"
 #include "ops/select/field_selectors.h"
 #include "ops/select/random_selector.h"
 #include "ops/text/clean_mappers.h"
@@ -47,6 +48,7 @@ Status RegisterBuiltinOps(OpRegistry& registry) {
   JUICER_RETURN_IF_ERROR(RegisterSimHashDedupOps(registry));
   JUICER_RETURN_IF_ERROR(RegisterSelectorOps(registry));
   JUICER_RETURN_IF_ERROR(RegisterFieldSelectors(registry));
+  JUICER_RETURN_IF_ERROR(RegisterImageOps(registry));
   return Status::OK();
 }
 
