@@ -186,4 +186,15 @@ Result<uint64_t> ParseSize(const std::string& text) {
   return static_cast<uint64_t>(num * mult);
 }
 
+ParamSpec IntBound(std::string name, int64_t def, std::string doc) {
+  return ParamSpec{.name = std::move(name), .type = ParamType::kInt, .default_value = def, .doc = std::move(doc),
+                   .nullable = true};
+}
+
+ParamSpec FloatBound(std::string name, std::optional<double> def, std::string doc) {
+  ParamSpec p{.name = std::move(name), .type = ParamType::kFloat, .doc = std::move(doc), .nullable = true};
+  if (def) p.default_value = *def;
+  return p;
+}
+
 }  // namespace juicer

@@ -36,6 +36,11 @@ struct ParamSpec {
 const std::vector<ParamSpec>& CommonOpParams();
 const std::vector<ParamSpec>& CommonFilterParams();
 
+// A filter bound (min_* / max_*): nullable (null = no bound), with Data-Juicer's default; a FloatBound
+// without a default defaults to null.
+ParamSpec IntBound(std::string name, int64_t def, std::string doc);
+ParamSpec FloatBound(std::string name, std::optional<double> def, std::string doc);
+
 // Validated values, one per declared param (defaults filled in).
 class OpParams {
  public:

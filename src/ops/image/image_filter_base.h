@@ -65,7 +65,5 @@ class RangeImageFilter final : public PerImageFilter {
 };
 
 ParamSpec AnyOrAllParam();
-ParamSpec IntBound(std::string name, int64_t def, std::string doc);
-ParamSpec FloatBound(std::string name, std::optional<double> def, std::string doc);
 
 }  // namespace juicer::image_ops

@@ -56,22 +56,6 @@ Result<std::unique_ptr<Op>> MakeStatFilter(const OpInfo& info, const OpParams& p
       std::make_unique<TextStatFilter>(info, params, std::move(stat_key), fn, min_param, max_param));
 }
 
-ParamSpec IntBound(std::string name, int64_t def, std::string doc) {
-  return ParamSpec{.name = std::move(name),
-                   .type = ParamType::kInt,
-                   .default_value = def,
-                   .doc = std::move(doc),
-                   .nullable = true};
-}
-
-ParamSpec FloatBound(std::string name, double def, std::string doc) {
-  return ParamSpec{.name = std::move(name),
-                   .type = ParamType::kFloat,
-                   .default_value = def,
-                   .doc = std::move(doc),
-                   .nullable = true};
-}
-
 ParamSpec BoolParam(std::string name, bool def, std::string doc) {
   return ParamSpec{.name = std::move(name), .type = ParamType::kBool, .default_value = def, .doc = std::move(doc)};
 }

@@ -86,11 +86,6 @@ Result<std::unique_ptr<Op>> MakeWordListFilter(const OpInfo& info, const OpParam
                                                               std::move(tokenizer), std::move(aug)));
 }
 
-ParamSpec FloatBound(std::string name, double def, std::string doc) {
-  return ParamSpec{.name = std::move(name), .type = ParamType::kFloat, .default_value = def, .doc = std::move(doc),
-                   .nullable = true};
-}
-
 ParamSpec NullableString(std::string name, std::string doc) {
   return ParamSpec{.name = std::move(name),
                    .type = ParamType::kString,
