@@ -109,9 +109,12 @@ TEST(Executor, InterruptLeavesNoPartialFiles) {
   TempDir d;
   WriteFile(d / "in.jsonl", SyntheticJsonl(200000, 300, 4));
   WriteFile(d / "r.yaml", "dataset_path: " + (d / "in.jsonl") + "\nexport_path: " + (d / "o/out.jsonl") +
-                              "\nnp: 1\nprocess:\n  - words_num_filter:\n");
+                              "\nnp: 1\nprocess:\n  - words_num_filter:\n  - character_repetition_filter:\n"
+                              "  - word_repetition_filter:\n");
+  // Three ops over 60 MB take a few seconds on one thread; juicer starts in ~0.2 s, so the signal
+  // arrives mid-run.
   auto r = RunCommand("(" + JuicerBinary() + " process --quiet --config " + (d / "r.yaml") +
-                      " & p=$!; sleep 0.3; kill -INT $p; wait $p)");
+                      " & p=$!; sleep 0.5; kill -INT $p; wait $p)");
   if (r.exit_code == 0) GTEST_SKIP() << "the run finished before the signal arrived";
   EXPECT_EQ(r.exit_code, 130) << r.output;
   EXPECT_NE(r.output.find("interrupted"), std::string::npos) << r.output;
