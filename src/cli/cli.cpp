@@ -19,6 +19,8 @@ const char* kUsage =
     "  demo [--out DIR]          build the bundled demo dataset, process and analyze it\n"
     "  datasets list|build NAME  build benchmark datasets from real Debian/npm data\n"
     "  lm train|score            n-gram language models (perplexity_filter): train on a corpus, score text\n"
+    "  sandbox run CONFIG.yaml   run a Data-Juicer sandbox config (probe/refine/execute/evaluate jobs)\n"
+    "  sandbox results WORK_DIR  the sandbox's metrics store as a table\n"
     "  train --task T --data POOL --out DIR   train a probe model (clip, caption, lm) on the CPU\n"
     "  eval --model DIR --data EVAL           evaluate a probe model -> metrics.json\n"
     "  baseline --task T --train POOL --data EVAL   nearest-neighbour caption / unigram LM baselines\n"
@@ -40,6 +42,7 @@ int RunCli(int argc, char** argv) {
   if (cmd == "demo") return CmdDemo(args);
   if (cmd == "datasets") return CmdDatasets(args);
   if (cmd == "lm") return CmdLm(args);
+  if (cmd == "sandbox") return CmdSandbox(args);
   if (cmd == "train" || cmd == "eval" || cmd == "baseline" || cmd == "encode") {
     return RunTorchCommand(argc, argv);
   }

@@ -19,6 +19,8 @@ int CmdOps(const std::vector<std::string>& args);
 int CmdDatasets(const std::vector<std::string>& args);
 // `juicer lm train|score` (n-gram language models, src/lm)
 int CmdLm(const std::vector<std::string>& args);
+// `juicer sandbox run|results|hooks` (src/sandbox)
+int CmdSandbox(const std::vector<std::string>& args);
 // `juicer demo [--out DIR]`
 int CmdDemo(const std::vector<std::string>& args);
 

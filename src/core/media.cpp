@@ -25,4 +25,23 @@ Result<std::string> ResolveMediaPath(const SampleOrigin& origin, std::string_vie
   return Status::NotFound(where + "media file '" + path + "' not found (tried " + tried + "./" + path + ")");
 }
 
+std::string RebaseMediaPath(const std::string& src_dir, const std::string& dst_dir, const std::string& path) {
+  if (path.empty() || src_dir == dst_dir) return path;
+  const fs::path p(path);
+  if (p.is_absolute()) return path;
+  std::error_code ec;
+  const fs::path in_src = (fs::path(src_dir) / p).lexically_normal();
+  if (!fs::exists(in_src, ec)) return path;
+  const std::string rebased = in_src.lexically_relative(dst_dir).string();
+  return rebased.empty() ? in_src.string() : rebased;
+}
+
+std::string AbsoluteDirOf(const std::string& file) {
+  std::error_code ec;
+  const fs::path dir = fs::absolute(fs::path(file).parent_path(), ec).lexically_normal();
+  std::string s = ec ? fs::path(file).parent_path().string() : dir.string();
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s;
+}
+
 }  // namespace juicer

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "core/json_text.h"
+#include "core/media.h"
 
 namespace juicer {
 
@@ -193,6 +194,41 @@ void BatchProcessor::Process(const RecordBatch& batch, const std::vector<std::st
   next_.clear();
 }
 
+bool BatchProcessor::RebaseMedia(const Sample& s, Sample* out) const {
+  if (s.origin.file.empty()) return false;
+  const std::string src_dir = AbsoluteDirOf(s.origin.file);
+  if (src_dir == set_.export_dir) return false;
+  bool changed = false;
+  for (const auto& key : set_.media_keys) {
+    const Sample::Field* f = s.Find(key);
+    if (f == nullptr || (!f->has_decoded_list && !f->has_decoded)) continue;
+    std::vector<std::string> paths = f->has_decoded_list ? f->decoded_list : std::vector<std::string>{f->decoded};
+    bool field_changed = false;
+    for (auto& p : paths) {
+      std::string rebased = RebaseMediaPath(src_dir, set_.export_dir, p);
+      if (rebased != p) {
+        p = std::move(rebased);
+        field_changed = true;
+      }
+    }
+    if (!field_changed) continue;
+    if (!changed) *out = s;
+    changed = true;
+    if (f->has_decoded_list) {
+      std::string raw = "[";
+      for (size_t i = 0; i < paths.size(); ++i) {
+        if (i) raw.push_back(',');
+        AppendJsonString(paths[i], &raw);
+      }
+      raw.push_back(']');
+      out->SetRaw(key, std::move(raw), JsonType::kArray);
+    } else {
+      out->SetString(key, paths[0]);
+    }
+  }
+  return changed;
+}
+
 void BatchProcessor::Serialize(const std::vector<Sample>& samples, BatchResult* r) {
   for (const auto& s : samples) {
     if (seg_.to_spill) {
@@ -205,7 +241,9 @@ void BatchProcessor::Serialize(const std::vector<Sample>& samples, BatchResult* 
       AppendJsonString(s.origin.ToString(), &r->out);
       r->out += "}\n";
     } else {
-      s.AppendJson(&r->out, set_.keep_stats, set_.keep_hashes);
+      Sample rebased;
+      const Sample& w = !set_.export_dir.empty() && RebaseMedia(s, &rebased) ? rebased : s;
+      w.AppendJson(&r->out, set_.keep_stats, set_.keep_hashes);
       r->out.push_back('\n');
       if (set_.write_stats) {
         r->stats += "{\"__dj__stats__\":";

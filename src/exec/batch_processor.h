@@ -37,6 +37,10 @@ struct BatchSettings {
   std::vector<bool> trace_op;  // by recipe op index
   int trace_num = 10;
   size_t n_ops = 0;
+  // Relative media paths are rebased onto the export directory (absolute; empty: no rebasing) so they
+  // still name the same files when the output is written elsewhere than the input.
+  std::string export_dir;
+  std::vector<std::string> media_keys;
 };
 
 struct BatchResult {
@@ -59,6 +63,8 @@ class BatchProcessor {
   bool HandleError(const std::string& op_name, size_t op_index, const Status& st, const std::string& origin,
                    const std::string& raw_json, bool raw_is_json, BatchResult* r);
   void Serialize(const std::vector<Sample>& samples, BatchResult* r);
+  // Copies `s` into *out with relative media paths rebased to settings.export_dir; false when none change.
+  bool RebaseMedia(const Sample& s, Sample* out) const;
 
   const SegmentSpec& seg_;
   const BatchSettings& set_;

@@ -1,5 +1,7 @@
 #include "exec/executor.h"
 
+#include "core/media.h"
+
 #include <signal.h>
 #include <unistd.h>
 #include <xxhash.h>
@@ -139,6 +141,8 @@ Status Run::Setup() {
   settings_.recipe_skip_errors = r_.skip_op_error;
   settings_.trace_num = r_.trace_num;
   settings_.n_ops = ops_.size();
+  settings_.export_dir = AbsoluteDirOf(r_.export_path);
+  settings_.media_keys = {r_.image_key, r_.video_key};
   settings_.trace_op.assign(ops_.size(), false);
   if (r_.open_tracer)
     for (size_t i = 0; i < ops_.size(); ++i) {

@@ -71,12 +71,21 @@ Status PrepareCall(const SandboxConfig& cfg, const JobConfig& job, const Context
     }
     JUICER_RETURN_IF_ERROR(ApplyUpdate(*call, key, *v, where));
   }
-  // A config replaced by a path (e.g. dj_configs <- '-1.refined_recipe_path') is loaded now.
-  if (call->dj_cfg.is_string()) {
-    JUICER_ASSIGN_OR_RETURN(call->dj_cfg, LoadCfg(call->dj_cfg, cfg, job.yaml_path + ".dj_configs"));
-  }
-  if (call->extra_cfg.is_string()) {
-    JUICER_ASSIGN_OR_RETURN(call->extra_cfg, LoadCfg(call->extra_cfg, cfg, job.yaml_path + ".extra_configs"));
+  // A config replaced by a path (e.g. dj_configs <- '-1.refined_recipe_path') is loaded now, and the
+  // job's `local` and `input` keys inside it are applied again (DJ would drop them silently).
+  for (const char* group : {"dj_configs", "extra_configs"}) {
+    Json& c = std::string(group) == "dj_configs" ? call->dj_cfg : call->extra_cfg;
+    if (!c.is_string()) continue;
+    JUICER_ASSIGN_OR_RETURN(c, LoadCfg(c, cfg, job.yaml_path + "." + group));
+    const std::string prefix = std::string(group) + ".";
+    for (const auto& [key, value] : job.local) {
+      if (key.rfind(prefix, 0) == 0) JUICER_RETURN_IF_ERROR(ApplyUpdate(*call, key, value, job.yaml_path + ".local." + key));
+    }
+    for (const auto& [key, ref] : job.input) {
+      if (key.rfind(prefix, 0) != 0) continue;
+      const Json* v = ctx.Lookup(ref);
+      if (v != nullptr) JUICER_RETURN_IF_ERROR(ApplyUpdate(*call, key, *v, job.yaml_path + ".input." + key));
+    }
   }
   // DJ: every export_path gets the iteration's subdirectory.
   for (Json* c : {&call->dj_cfg, &call->extra_cfg}) {

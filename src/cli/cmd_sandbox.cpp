@@ -1,0 +1,165 @@
+// `juicer sandbox run|results|hooks`: the sandbox engine (src/sandbox, docs/sandbox.md).
+#include <algorithm>
+#include <cstring>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "sandbox/config.h"
+#include "sandbox/runner.h"
+
+namespace fs = std::filesystem;
+
+namespace juicer {
+
+namespace {
+
+const char* kHelp =
+    "usage: juicer sandbox run CONFIG.yaml [--resume] [--work_dir DIR] [--quiet]\n"
+    "       juicer sandbox results WORK_DIR [--key SUBSTRING] [--format table|csv|jsonl]\n"
+    "       juicer sandbox hooks\n"
+    "\n"
+    "run: runs a Data-Juicer sandbox config (probe -> refine_recipe -> execution -> evaluation jobs, one\n"
+    "pipeline or `pipelines:`, iterations). The whole config is validated before the first job; every job's\n"
+    "outputs go to WORK_DIR/context_infos.json after it finishes, numeric results to\n"
+    "WORK_DIR/sandbox_metrics.jsonl. --resume (or `resume: true`) skips the jobs a previous run finished.\n"
+    "results: the metrics store as a table (latest value per iteration/pipeline/job/key).\n"
+    "hooks: the hooks, by DJ class name and snake name.\n";
+
+int Run(const std::vector<std::string>& args) {
+  std::string config, work_dir;
+  bool resume = false, quiet = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--resume") resume = true;
+    else if (a == "--quiet" || a == "-q") quiet = true;
+    else if ((a == "--work_dir" || a == "--work-dir") && i + 1 < args.size()) work_dir = args[++i];
+    else if ((a == "--config" || a == "-c") && i + 1 < args.size()) config = args[++i];
+    else if (a.rfind("--", 0) != 0 && config.empty()) config = a;
+    else return ReportError(Status::InvalidArgument("sandbox run: unexpected argument '" + a + "'"));
+  }
+  if (config.empty()) return ReportError(Status::InvalidArgument("sandbox run: give the sandbox config (YAML)"));
+  const auto& hooks = sandbox::BuiltinHooks();
+  auto root = sandbox::LoadYamlFile(config);
+  if (!root.ok()) return ReportError(root.status());
+  if (!work_dir.empty() && root->is_object()) (*root)["work_dir"] = work_dir;
+  auto cfg = sandbox::ParseSandboxConfig(*root, config, hooks);
+  if (!cfg.ok()) return ReportError(cfg.status());
+  if (resume) cfg->resume = true;
+  sandbox::RunOptions opts;
+  opts.quiet = quiet;
+  auto res = sandbox::RunSandbox(*cfg, hooks, opts);
+  if (!res.ok()) return ReportError(res.status());
+  return 0;
+}
+
+std::string Cell(const sandbox::Json& v) {
+  if (v.is_number_float()) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.6g", v.get<double>());
+    return buf;
+  }
+  return v.is_string() ? v.get<std::string>() : v.dump();
+}
+
+int Results(const std::vector<std::string>& args) {
+  std::string dir, key_filter, format = "table";
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--key" && i + 1 < args.size()) key_filter = args[++i];
+    else if (a == "--format" && i + 1 < args.size()) format = args[++i];
+    else if (a.rfind("--", 0) != 0 && dir.empty()) dir = a;
+    else return ReportError(Status::InvalidArgument("sandbox results: unexpected argument '" + a + "'"));
+  }
+  if (dir.empty()) return ReportError(Status::InvalidArgument("sandbox results: give the sandbox work_dir"));
+  if (format != "table" && format != "csv" && format != "jsonl") {
+    return ReportError(Status::InvalidArgument("sandbox results: --format is table, csv or jsonl"));
+  }
+  const std::string path = (fs::path(dir) / sandbox::kMetricsFile).string();
+  std::ifstream in(path);
+  if (!in) return ReportError(Status::NotFound(path + ": no metrics store (has a sandbox run finished a job there?)"));
+  // The latest row per (iter, pipeline, job, key): a resumed job that reran replaces its earlier rows.
+  std::vector<std::string> order;
+  std::map<std::string, sandbox::Json> rows;
+  size_t line_no = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_no;
+    if (line.empty()) continue;
+    auto row = sandbox::Json::parse(line, nullptr, false);
+    if (row.is_discarded() || !row.is_object()) {
+      return ReportError(Status::DataError(path + ":" + std::to_string(line_no) + ": not a JSON object"));
+    }
+    const std::string key = row.value("key", std::string());
+    if (!key_filter.empty() && key.find(key_filter) == std::string::npos) continue;
+    const std::string id = std::to_string(row.value("iter", 0)) + "\x1f" + row.value("pipeline", std::string()) + "\x1f" +
+                           row.value("meta_name", std::string()) + "\x1f" + key;
+    if (!rows.count(id)) order.push_back(id);
+    rows[id] = std::move(row);
+  }
+  const char* cols[] = {"iter", "pipeline", "meta_name", "key", "value"};
+  std::vector<std::vector<std::string>> table;
+  for (const auto& id : order) {
+    std::vector<std::string> r;
+    for (const char* c : cols) r.push_back(Cell(rows[id].value(c, sandbox::Json(""))));
+    table.push_back(std::move(r));
+  }
+  if (format == "jsonl") {
+    for (const auto& id : order) std::printf("%s\n", rows[id].dump().c_str());
+    return 0;
+  }
+  if (format == "csv") {
+    std::printf("iter,pipeline,meta_name,key,value\n");
+    for (const auto& r : table) {
+      for (size_t i = 0; i < r.size(); ++i) {
+        std::string cell = r[i];
+        if (cell.find_first_of(",\"\n") != std::string::npos) {
+          std::string q = "\"";
+          for (char ch : cell) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+          cell = q + "\"";
+        }
+        std::printf("%s%s", i ? "," : "", cell.c_str());
+      }
+      std::printf("\n");
+    }
+    return 0;
+  }
+  std::vector<size_t> width(5, 0);
+  for (size_t i = 0; i < 5; ++i) width[i] = std::strlen(cols[i]);
+  for (const auto& r : table) {
+    for (size_t i = 0; i < 5; ++i) width[i] = std::max(width[i], r[i].size());
+  }
+  auto print_row = [&](const std::vector<std::string>& r) {
+    for (size_t i = 0; i < 5; ++i) std::printf("%-*s%s", static_cast<int>(width[i]), r[i].c_str(), i + 1 < 5 ? "  " : "\n");
+  };
+  print_row({cols[0], cols[1], cols[2], cols[3], cols[4]});
+  for (const auto& r : table) print_row(r);
+  return 0;
+}
+
+int Hooks() {
+  for (const auto& h : sandbox::BuiltinHooks().all()) {
+    std::printf("%-34s %-34s\n    %s\n    returns: %s\n", h.dj_class.c_str(), h.name.c_str(), h.doc.c_str(),
+                h.outputs.c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+
+int CmdSandbox(const std::vector<std::string>& args) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    std::fputs(kHelp, args.empty() ? stderr : stdout);
+    return args.empty() ? 2 : 0;
+  }
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "run") return Run(rest);
+  if (args[0] == "results") return Results(rest);
+  if (args[0] == "hooks") return Hooks();
+  return ReportError(Status::InvalidArgument("sandbox: unknown subcommand '" + args[0] + "' (run, results, hooks)"));
+}
+
+}  // namespace juicer
