@@ -147,8 +147,8 @@ StatColumn::Kind Merge(StatColumn::Kind a, StatColumn::Kind b) {
   using K = StatColumn;
   if (a == K::kUnset || a == b) return b;
   if (a == K::kBad || b == K::kBad) return K::kBad;
-  if ((a == K::kEmptyList && (b == K::kList || b == K::kText)) ) return b;
-  if ((b == K::kEmptyList && (a == K::kList || a == K::kText))) return a;
+  if (a == K::kEmptyList && (b == K::kList || b == K::kText)) return b;
+  if (b == K::kEmptyList && (a == K::kList || a == K::kText)) return a;
   return K::kBad;  // numbers mixed with lists or strings
 }
 

@@ -240,6 +240,28 @@ TEST_F(SandboxPoolsTest, CombinationSkipsEmptyIntersectionsAndUsesDefaultPrefix)
   EXPECT_EQ(*r, Json({P("c/default_prefix_top_0_num_1.jsonl"), P("c/default_prefix_top_1_num_1.jsonl")}));
 }
 
+TEST_F(SandboxPoolsTest, ExistingUidsAreKeptAndPoolsMayBeDirectories) {
+  // an id written by an earlier manipulator is kept, even if the content differs: pools match by id
+  Write("d0/part-1.jsonl", {R"({"text": "a", "__dj__meta__": {"uid": "u1", "tag": 1}})", R"({"text": "b"})"});
+  Write("d0/part-2.jsonl", {R"({"text": "c"})"});
+  const std::string p1 = Write("d1.jsonl", {R"j({"text": "a (rewritten)", "__dj__meta__": {"uid": "u1"}})j"});
+  auto r = RunDataPoolManipulator(
+      {{"type", "data_pool_combination"}, {"dataset_path", {P("d0"), p1}}, {"export_path", P("c")}});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(*r, Json({P("c/d_top_0_num_3.jsonl"), P("c/d_top_1_num_1.jsonl"), P("c/d_top_0_1_num_1.jsonl")}));
+  auto both = Read(P("c/d_top_0_1_num_1.jsonl"));
+  ASSERT_EQ(both.size(), 1u);
+  EXPECT_EQ(both[0]["__dj__meta__"]["uid"], "u1");
+  EXPECT_EQ(Texts(P("c/d_top_0_num_3.jsonl")), Strings({"a (rewritten)", "b", "c"}));
+  // a uid that is not a string is a data error naming the line
+  const std::string bad = Write("bad.jsonl", {R"({"text": "x"})", R"({"text": "y", "__dj__meta__": {"uid": 7}})"});
+  r = RunDataPoolManipulator({{"type", "data_pool_merging"}, {"dataset_path", bad}, {"export_path", P("m")}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kDataError);
+  EXPECT_NE(r.status().message().find("bad.jsonl:2: __dj__meta__.uid must be a non-empty string"), std::string::npos)
+      << r.status().message();
+}
+
 // ---- duplication -----------------------------------------------------------------------------------
 
 TEST_F(SandboxPoolsTest, DuplicationRepeatsPools) {
