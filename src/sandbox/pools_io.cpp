@@ -11,6 +11,8 @@
 #include "sandbox/pools.h"
 #include "sandbox/pools_internal.h"
 
+#include "core/media.h"
+
 namespace fs = std::filesystem;
 
 namespace juicer::sandbox {
@@ -127,6 +129,28 @@ std::string ParseErrorText(const std::exception& e) {
   return m;
 }
 
+// Pools are written far from the data they came from: relative media paths (DJ's image/video/audio
+// keys) that exist relative to the source file become absolute, so they stay valid in every pool.
+void AbsoluteMediaPaths(const std::string& src_dir, Json* sample) {
+  for (const char* key : {"images", "videos", "audios"}) {
+    auto it = sample->find(key);
+    if (it == sample->end()) continue;
+    auto fix = [&](Json& v) {
+      if (!v.is_string()) return;
+      const std::string p = v.get<std::string>();
+      if (p.empty() || fs::path(p).is_absolute()) return;
+      std::error_code ec;
+      const fs::path full = (fs::path(src_dir) / p).lexically_normal();
+      if (fs::exists(full, ec)) v = full.string();
+    };
+    if (it->is_array()) {
+      for (auto& v : *it) fix(v);
+    } else {
+      fix(*it);
+    }
+  }
+}
+
 }  // namespace
 
 Status ForEachSample(const std::string& path, const SampleFn& fn) {
@@ -153,6 +177,7 @@ Status ForEachSample(const std::string& path, const SampleFn& fn) {
       }
       auto uid = EnsureUid(sample);
       if (!uid.ok()) return uid.status().WithContext(where + ": ");
+      AbsoluteMediaPaths(AbsoluteDirOf(source->file_names()[rec.file]), &sample);
       JUICER_RETURN_IF_ERROR(fn(sample, *uid, where));
     }
   }
