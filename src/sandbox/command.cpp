@@ -19,6 +19,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <thread>
 
 #include <re2/re2.h>
@@ -405,7 +406,7 @@ Result<CommandResult> RunCommand(const CommandSpec& spec) {
   const bool temp_log = log_path.empty();
   if (temp_log) {
     std::string tmpl = (fs::temp_directory_path(ec) / "juicer-command-XXXXXX.log").string();
-    launch.log_fd = mkstemps(tmpl.data(), 4);
+    launch.log_fd = mkostemps(tmpl.data(), 4, O_CLOEXEC);
     log_path = tmpl;
   } else {
     const fs::path parent = fs::path(log_path).parent_path();
@@ -415,7 +416,6 @@ Result<CommandResult> RunCommand(const CommandSpec& spec) {
   if (launch.log_fd < 0) {
     return Status::IOError("command `" + cmd + "`: cannot open log file " + log_path + ": " + std::strerror(errno));
   }
-  if (temp_log) fcntl(launch.log_fd, F_SETFD, FD_CLOEXEC);
   launch.null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (launch.null_fd < 0) return Status::IOError("command: cannot open /dev/null");
 
