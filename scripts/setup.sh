@@ -23,7 +23,7 @@ done
 PACKAGES=(
   build-essential cmake pkg-config
   libsimdjson-dev libyaml-cpp-dev libzstd-dev zstd libxxhash-dev libssl-dev libicu-dev libre2-dev libgumbo-dev
-  libcli11-dev libgoogle-perftools-dev nlohmann-json3-dev
+  libcli11-dev libgoogle-perftools-dev nlohmann-json3-dev libboost-dev
   libopencv-dev libopencv-contrib-dev opencv-data libfreetype-dev libharfbuzz-dev libpng-dev fonts-dejavu-core
   libpugixml-dev zlib1g-dev libarchive-dev
   libtorch-dev libopenblas0-openmp libsentencepiece-dev libfasttext-dev
