@@ -1,5 +1,7 @@
 // `juicer sandbox run|results|hooks`: the sandbox engine (src/sandbox, docs/sandbox.md).
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <cstdio>
 #include <filesystem>
@@ -10,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "sandbox/config.h"
+#include "sandbox/probe_loop.h"
 #include "sandbox/runner.h"
 
 namespace fs = std::filesystem;
@@ -22,13 +25,20 @@ const char* kHelp =
     "usage: juicer sandbox run CONFIG.yaml [--resume] [--work_dir DIR] [--quiet]\n"
     "       juicer sandbox results WORK_DIR [--key SUBSTRING] [--format table|csv|jsonl]\n"
     "       juicer sandbox hooks\n"
+    "       juicer sandbox probe --data DATA.jsonl --task clip|caption|lm --ops RECIPE.yaml --out DIR\n"
+    "                            [--seeds 3] [--parallel 2] [--steps N] [--batch-size N] [--size xs]\n"
+    "                            [--eval EVAL.jsonl ...] [--metric KEY] [--lower-is-better] [--set k=v] [--quiet]\n"
     "\n"
     "run: runs a Data-Juicer sandbox config (probe -> refine_recipe -> execution -> evaluation jobs, one\n"
     "pipeline or `pipelines:`, iterations). The whole config is validated before the first job; every job's\n"
     "outputs go to WORK_DIR/context_infos.json after it finishes, numeric results to\n"
     "WORK_DIR/sandbox_metrics.jsonl. --resume (or `resume: true`) skips the jobs a previous run finished.\n"
     "results: the metrics store as a table (latest value per iteration/pipeline/job/key).\n"
-    "hooks: the hooks, by DJ class name and snake name.\n";
+    "hooks: the hooks, by DJ class name and snake name.\n"
+    "probe: stats of every OP of the recipe, low/mid/high thirds per OP + a random third per seed, one probe\n"
+    "model per pool and seed at equal compute (--parallel at a time, resumable), each pool's metric with a\n"
+    "95% interval and its change vs. the random pool (paired t and sign-flip tests), OPs ranked by their\n"
+    "best third, stat correlations and OP clusters -> DIR/results.json and DIR/report.html.\n";
 
 int Run(const std::vector<std::string>& args) {
   std::string config, work_dir;
@@ -148,6 +158,62 @@ int Hooks() {
   return 0;
 }
 
+int Probe(const std::vector<std::string>& args) {
+  sandbox::ProbeLoopOptions o;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&]() -> const std::string* { return i + 1 < args.size() ? &args[++i] : nullptr; };
+    const std::string* v = nullptr;
+    if (a == "--quiet" || a == "-q") {
+      o.quiet = true;
+    } else if (a == "--lower-is-better") {
+      o.lower_is_better = true;
+    } else if ((a == "--data" || a == "--task" || a == "--ops" || a == "--out" || a == "--eval" || a == "--metric" ||
+                a == "--size" || a == "--set" || a == "--seeds" || a == "--parallel" || a == "--steps" || a == "--batch-size") &&
+               (v = value()) != nullptr) {
+      if (a == "--data") o.data = *v;
+      else if (a == "--task") o.task = *v;
+      else if (a == "--ops") o.ops = *v;
+      else if (a == "--out") o.out = *v;
+      else if (a == "--eval") o.eval.push_back(*v);
+      else if (a == "--metric") o.metric = *v;
+      else if (a == "--size") o.size = *v;
+      else if (a == "--set") o.set.push_back(*v);
+      else {
+        char* end = nullptr;
+        const long n = std::strtol(v->c_str(), &end, 10);
+        if (end == v->c_str() || *end != '\0' || n < 0) {
+          return ReportError(Status::InvalidArgument(a + ": expected a non-negative integer, got '" + *v + "'"));
+        }
+        if (a == "--seeds") o.seeds = static_cast<int>(n);
+        else if (a == "--parallel") o.parallel = static_cast<int>(n);
+        else if (a == "--steps") o.steps = static_cast<int>(n);
+        else o.batch_size = static_cast<int>(n);
+      }
+    } else {
+      return ReportError(Status::InvalidArgument("sandbox probe: unexpected argument '" + a + "'"));
+    }
+  }
+  if (o.data.empty() || o.ops.empty() || o.out.empty()) {
+    return ReportError(Status::InvalidArgument("sandbox probe: --data, --ops and --out are required"));
+  }
+  auto res = sandbox::RunProbeLoop(o);
+  if (!res.ok()) return ReportError(res.status());
+  std::printf("%-4s %-28s %-5s %10s %22s %9s %9s\n", "rank", "OP stat", "third", "change", "95% CI", "p(t)", "p(flip)");
+  int rank = 0;
+  for (const auto& r : (*res)["ranking"]) {
+    const auto& v = r["vs_random"];
+    auto num = [](const sandbox::Json& x) { return x.is_number() ? x.get<double>() : NAN; };
+    const int third = r["third"].get<int>();
+    std::printf("%-4d %-28s %-5s %+9.1f%% [%+8.1f%%, %+8.1f%%] %9.3g %9.3g\n", ++rank,
+                r["stat"].get<std::string>().c_str(), third == 0 ? "low" : third == 1 ? "mid" : "high",
+                100 * num(v["rel_change"]), 100 * num(v["rel_ci95"][0]), 100 * num(v["rel_ci95"][1]),
+                num(v["p_paired_t"]), num(v["p_sign_flip"]));
+  }
+  std::printf("report: %s/report.html\n", o.out.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int CmdSandbox(const std::vector<std::string>& args) {
@@ -159,6 +225,7 @@ int CmdSandbox(const std::vector<std::string>& args) {
   if (args[0] == "run") return Run(rest);
   if (args[0] == "results") return Results(rest);
   if (args[0] == "hooks") return Hooks();
+  if (args[0] == "probe") return Probe(rest);
   return ReportError(Status::InvalidArgument("sandbox: unknown subcommand '" + args[0] + "' (run, results, hooks)"));
 }
 

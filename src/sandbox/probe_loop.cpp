@@ -1,0 +1,414 @@
+#include "sandbox/probe_loop.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "analysis/correlation.h"
+#include "analysis/probe_stats.h"
+#include "analysis/svg_charts.h"
+#include "core/dataset_writer.h"
+#include "sandbox/juicer_exe.h"
+#include "sandbox/pools.h"
+
+namespace juicer::sandbox {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Pool {
+  std::string name;   // "text_len/0" or "random"
+  std::string stat;   // "" for random
+  int third = -1;
+  std::vector<std::string> path_by_seed;
+};
+
+struct Job {
+  size_t pool = 0;
+  int seed = 1;
+  std::string data, dir;
+};
+
+double ElapsedS(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+std::string Fmt(const char* fmt, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, fmt, v);
+  return buf;
+}
+
+Status ApplyTaskDefaults(ProbeLoopOptions& o) {
+  const fs::path dir = fs::path(o.data).parent_path();
+  std::string eval_file, metric;
+  bool lower = false;
+  if (o.task == "clip") {
+    eval_file = "eval_retrieval.jsonl";
+    metric = "eval_retrieval.i2t_R@1";
+  } else if (o.task == "caption") {
+    eval_file = "eval_caption.jsonl";
+    metric = "eval_caption.CIDEr-D";
+  } else if (o.task == "lm") {
+    eval_file = "eval_lm.jsonl";
+    metric = "eval_lm.bits_per_byte";
+    lower = true;
+  } else {
+    return Status::InvalidArgument("--task: '" + o.task + "' is not a built-in probe task (clip, caption, lm)");
+  }
+  if (o.eval.empty()) {
+    const fs::path e = dir / eval_file;
+    if (!fs::exists(e)) {
+      return Status::InvalidArgument("--eval: no evaluation set given and " + e.string() +
+                                     " does not exist (juicer datasets build ... writes it)");
+    }
+    o.eval.push_back(e.string());
+  }
+  if (o.metric.empty()) {
+    o.metric = metric;
+    o.lower_is_better = lower;
+  }
+  if (o.seeds < 2) return Status::InvalidArgument("--seeds: at least 2 seeds are needed for an interval");
+  if (o.parallel < 1) o.parallel = 1;
+  return Status::OK();
+}
+
+// Per-sample values of each stat of the analyzed data (lists by their mean, as the pools rank them).
+Result<std::vector<StatColumn>> ReadStatColumns(const std::string& path, const std::vector<std::string>& stats) {
+  std::vector<StatColumn> cols(stats.size());
+  for (size_t i = 0; i < stats.size(); ++i) cols[i].name = stats[i];
+  std::ifstream in(path);
+  if (!in) return Status::NotFound(path + ": cannot open");
+  size_t line_no = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_no;
+    if (line.empty()) continue;
+    Json s = Json::parse(line, nullptr, false);
+    if (s.is_discarded()) return Status::DataError(path + ":" + std::to_string(line_no) + ": not valid JSON");
+    const Json* st = s.contains("__dj__stats__") ? &s["__dj__stats__"] : nullptr;
+    for (auto& c : cols) {
+      double v = std::numeric_limits<double>::quiet_NaN();
+      const Json* x = st != nullptr && st->contains(c.name) ? &(*st)[c.name] : nullptr;
+      if (x != nullptr && x->is_number()) v = x->get<double>();
+      if (x != nullptr && x->is_array()) {
+        double sum = 0;
+        size_t n = 0;
+        for (const auto& e : *x) {
+          if (e.is_number()) {
+            sum += e.get<double>();
+            ++n;
+          }
+        }
+        v = n ? sum / n : 0.0;
+      }
+      c.per_sample.push_back(v);
+      if (std::isfinite(v)) c.flattened.push_back(v);
+    }
+  }
+  return cols;
+}
+
+Json SummaryJson(const MeanSummary& s) {
+  return Json{{"n", s.n}, {"mean", s.mean}, {"sd", s.sd}, {"ci95", Json::array({s.ci_lo, s.ci_hi})}};
+}
+
+std::string Esc(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    if (c == '<') o += "&lt;";
+    else if (c == '>') o += "&gt;";
+    else if (c == '&') o += "&amp;";
+    else o += c;
+  }
+  return o;
+}
+
+// A horizontal interval bar: [lo, hi] of the relative change on a shared scale, 0 marked.
+std::string CiBarSvg(double lo, double hi, double mean, double scale) {
+  const double w = 220, mid = w / 2;
+  auto x = [&](double v) { return std::clamp(mid + v / scale * (w / 2 - 4), 2.0, w - 2); };
+  std::string s = "<svg xmlns='http://www.w3.org/2000/svg' width='220' height='16'>";
+  s += "<line x1='" + Fmt("%.1f", mid) + "' y1='0' x2='" + Fmt("%.1f", mid) + "' y2='16' stroke='#999'/>";
+  if (std::isfinite(lo) && std::isfinite(hi)) {
+    s += "<line x1='" + Fmt("%.1f", x(lo)) + "' y1='8' x2='" + Fmt("%.1f", x(hi)) + "' y2='8' stroke='" +
+         (lo > 0 ? "#1a7f37" : hi < 0 ? "#cf222e" : "#57606a") + "' stroke-width='3'/>";
+  }
+  if (std::isfinite(mean)) s += "<circle cx='" + Fmt("%.1f", x(mean)) + "' cy='8' r='3.5' fill='#24292f'/>";
+  return s + "</svg>";
+}
+
+}  // namespace
+
+Result<Json> RunProbeLoop(ProbeLoopOptions o) {
+  JUICER_RETURN_IF_ERROR(ApplyTaskDefaults(o));
+  auto log = [&](const std::string& line) {
+    if (!o.quiet) std::fprintf(stderr, "probe: %s\n", line.c_str());
+  };
+  const auto t_start = std::chrono::steady_clock::now();
+  Json phases = Json::object();
+  std::error_code ec;
+  fs::create_directories(o.out, ec);
+  if (ec) return Status::IOError(o.out + ": cannot create: " + ec.message());
+
+  // 1. Stats, once.
+  auto t0 = std::chrono::steady_clock::now();
+  JUICER_ASSIGN_OR_RETURN(Json recipe, LoadYamlFile(o.ops));
+  if (!recipe.is_object() || !recipe.contains("process")) {
+    return Status::InvalidArgument(o.ops + ": expected a Data-Juicer recipe with a `process` list");
+  }
+  const std::string stats_dir = (fs::path(o.out) / "stats").string();
+  const std::string analyzed = (fs::path(stats_dir) / "data.jsonl").string();
+  recipe["dataset_path"] = o.data;
+  recipe["export_path"] = analyzed;
+  recipe["np"] = std::max(1, o.parallel);
+  if (!fs::exists(analyzed)) {
+    JUICER_RETURN_IF_ERROR(WriteYamlAtomic(stats_dir + "/recipe.yaml", recipe));
+    log("stats: juicer analyze (" + o.ops + ") on " + o.data);
+    JUICER_RETURN_IF_ERROR(RunJuicer({"analyze", "--config", stats_dir + "/recipe.yaml", "--quiet"}, stats_dir + "/analyze.log"));
+  } else {
+    log("stats: reusing " + analyzed);
+  }
+  phases["stats_s"] = ElapsedS(t0);
+
+  // 2. Pools: thirds of every numeric stat, and a random third per seed.
+  t0 = std::chrono::steady_clock::now();
+  const std::string pools_dir = (fs::path(o.out) / "pools").string();
+  JUICER_ASSIGN_OR_RETURN(Json built, RunDataPoolManipulator(Json{{"type", "data_pool_construction"},
+                                                                  {"dataset_path", analyzed},
+                                                                  {"export_path", pools_dir}}));
+  std::vector<Pool> pools;
+  size_t n_samples = 0;
+  {
+    std::ifstream in(analyzed);
+    for (std::string line; std::getline(in, line);) n_samples += !line.empty();
+  }
+  for (const auto& p : built) {
+    const fs::path path(p.get<std::string>());
+    Pool pool;
+    pool.stat = path.parent_path().filename().string();
+    const std::string stem = path.stem().string();
+    pool.third = std::atoi(stem.substr(stem.rfind('_') + 1).c_str());
+    pool.name = pool.stat + "/" + std::to_string(pool.third);
+    pool.path_by_seed.assign(o.seeds, path.string());
+    pools.push_back(std::move(pool));
+  }
+  if (pools.empty()) return Status::InvalidArgument(o.ops + ": the recipe's ops computed no numeric stat to split on");
+  Pool random;
+  random.name = "random";
+  const size_t third = static_cast<size_t>(n_samples / 3.0 + 0.5);
+  for (int s = 1; s <= o.seeds; ++s) {
+    JUICER_ASSIGN_OR_RETURN(Json r, RunDataPoolManipulator(Json{{"type", "data_pool_downsampling"},
+                                                                {"dataset_path", analyzed},
+                                                                {"export_path", pools_dir + "/random/seed_" + std::to_string(s)},
+                                                                {"target_num_samples", third},
+                                                                {"shuffle_seed", s}}));
+    random.path_by_seed.push_back(r[0].get<std::string>());
+  }
+  pools.push_back(random);
+  phases["pools_s"] = ElapsedS(t0);
+  log(std::to_string(pools.size() - 1) + " single-OP pools + random (" + std::to_string(third) + " samples) x " +
+      std::to_string(o.seeds) + " seeds");
+
+  // 3. One probe per (pool, seed), `parallel` at a time, resumable.
+  t0 = std::chrono::steady_clock::now();
+  std::vector<Job> jobs;
+  for (size_t pi = 0; pi < pools.size(); ++pi) {
+    for (int s = 1; s <= o.seeds; ++s) {
+      std::string safe = pools[pi].name;
+      std::replace(safe.begin(), safe.end(), '/', '_');
+      jobs.push_back({pi, s, pools[pi].path_by_seed[s - 1],
+                      (fs::path(o.out) / "runs" / safe / ("seed_" + std::to_string(s))).string()});
+    }
+  }
+  std::atomic<size_t> next{0}, done{0};
+  std::mutex mu;
+  Status first_error;
+  std::vector<double> metric(jobs.size(), std::numeric_limits<double>::quiet_NaN());
+  auto worker = [&] {
+    for (;;) {
+      const size_t i = next++;
+      if (i >= jobs.size()) return;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!first_error.ok()) return;
+      }
+      const Job& j = jobs[i];
+      const std::string metrics = j.dir + "/metrics.json";
+      Status st;
+      if (!fs::exists(metrics)) {
+        std::vector<std::string> train = {"train", "--task", o.task, "--data", j.data, "--out", j.dir + "/model",
+                                          "--seed", std::to_string(j.seed), "--threads", "1", "--size", o.size};
+        if (o.steps > 0) train.insert(train.end(), {"--steps", std::to_string(o.steps)});
+        if (o.batch_size > 0) train.insert(train.end(), {"--batch-size", std::to_string(o.batch_size)});
+        for (const auto& kv : o.set) train.insert(train.end(), {"--set", kv});
+        st = RunJuicer(train, j.dir + "/train.log");
+        if (st.ok()) {
+          std::vector<std::string> ev = {"eval", "--model", j.dir + "/model", "--task", o.task, "--threads", "1",
+                                         "--out", metrics + ".tmp"};
+          for (const auto& e : o.eval) ev.insert(ev.end(), {"--data", e});
+          st = RunJuicer(ev, j.dir + "/eval.log");
+          if (st.ok()) fs::rename(metrics + ".tmp", metrics);
+        }
+      }
+      double v = std::numeric_limits<double>::quiet_NaN();
+      if (st.ok()) {
+        auto m = LoadJsonFile(metrics);
+        const Json* x = m.ok() ? DottedGet(*m, o.metric) : nullptr;
+        if (x == nullptr || !x->is_number()) {
+          st = Status::DataError(metrics + ": no numeric metric '" + o.metric + "'");
+        } else {
+          v = x->get<double>();
+        }
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      if (!st.ok()) {
+        if (first_error.ok()) first_error = st.WithContext(pools[j.pool].name + " seed " + std::to_string(j.seed) + ": ");
+        return;
+      }
+      metric[i] = v;
+      const size_t k = ++done;
+      const double spent = ElapsedS(t0);
+      log("[" + std::to_string(k) + "/" + std::to_string(jobs.size()) + "] " + pools[j.pool].name + " seed " +
+          std::to_string(j.seed) + ": " + o.metric + " = " + Fmt("%.4g", v) + " (ETA " +
+          Fmt("%.0f", spent / k * (jobs.size() - k)) + " s)");
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < o.parallel; ++t) threads.emplace_back(worker);
+  for (auto& t : threads) t.join();
+  JUICER_RETURN_IF_ERROR(first_error);
+  phases["probes_s"] = ElapsedS(t0);
+
+  // 4. Per pool: mean and interval over seeds; change vs. the random pool of the same seed.
+  const size_t random_idx = pools.size() - 1;
+  auto values_of = [&](size_t pi) {
+    std::vector<double> v;
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      if (jobs[i].pool == pi) v.push_back(metric[i]);
+    }
+    return v;
+  };
+  const std::vector<double> rnd = values_of(random_idx);
+  const double sign = o.lower_is_better ? -1.0 : 1.0;
+  Json pool_rows = Json::array();
+  std::map<std::string, Json> best_by_op;
+  for (size_t pi = 0; pi < pools.size(); ++pi) {
+    const std::vector<double> v = values_of(pi);
+    Json row = {{"pool", pools[pi].name}, {"stat", pools[pi].stat}, {"third", pools[pi].third},
+                {"values", v}, {"summary", SummaryJson(Summarize(v))}};
+    if (pi != random_idx) {
+      const PairedComparison c = ComparePaired(v, rnd);
+      row["vs_random"] = {{"mean_diff", c.mean_diff},
+                          {"rel_change", c.rel_change},
+                          {"rel_ci95", Json::array({c.rel_ci_lo, c.rel_ci_hi})},
+                          {"p_paired_t", c.p_t},
+                          {"p_sign_flip", c.p_perm},
+                          {"improvement", sign * c.rel_change}};
+      auto& best = best_by_op[pools[pi].stat];
+      if (best.is_null() || sign * c.rel_change > best["vs_random"]["improvement"].get<double>()) best = row;
+    }
+    pool_rows.push_back(std::move(row));
+  }
+  std::vector<Json> ranking;
+  for (auto& [stat, row] : best_by_op) ranking.push_back(row);
+  std::sort(ranking.begin(), ranking.end(), [](const Json& a, const Json& b) {
+    return a["vs_random"]["improvement"].get<double>() > b["vs_random"]["improvement"].get<double>();
+  });
+
+  // 5. Correlation of the OP stats and clusters.
+  t0 = std::chrono::steady_clock::now();
+  std::vector<std::string> stats;
+  for (const auto& [stat, row] : best_by_op) stats.push_back(stat);
+  JUICER_ASSIGN_OR_RETURN(std::vector<StatColumn> cols, ReadStatColumns(analyzed, stats));
+  const CorrelationMatrix pearson = ComputeCorrelation(cols, CorrelationMethod::kPearson);
+  const CorrelationMatrix spearman = ComputeCorrelation(cols, CorrelationMethod::kSpearman);
+  std::vector<Merge> merges;
+  const ClusterCut cut = ClusterByCorrelation(spearman.values, stats.size(), &merges);
+  Json clusters = Json::array();
+  for (size_t c = 0; c < cut.k; ++c) {
+    Json members = Json::array();
+    for (size_t i = 0; i < stats.size(); ++i) {
+      if (cut.labels[i] == static_cast<int>(c)) members.push_back(stats[i]);
+    }
+    clusters.push_back(members);
+  }
+  Json merge_rows = Json::array();
+  for (const auto& m : merges) merge_rows.push_back(Json::array({m.a, m.b, m.height, m.size}));
+  phases["analyze_s"] = ElapsedS(t0);
+  phases["total_s"] = ElapsedS(t_start);
+
+  Json results = {
+      {"data", o.data}, {"task", o.task}, {"ops", o.ops}, {"size", o.size}, {"seeds", o.seeds},
+      {"metric", o.metric}, {"lower_is_better", o.lower_is_better}, {"eval", o.eval},
+      {"n_samples", n_samples}, {"pool_size", third}, {"pools", pool_rows}, {"ranking", ranking},
+      {"correlation", {{"stats", stats}, {"pearson", pearson.values}, {"spearman", spearman.values}}},
+      {"clustering", {{"method", "average linkage on 1 - |spearman r|, cut at the best mean silhouette"},
+                      {"merges", merge_rows}, {"k", cut.k}, {"silhouette", cut.silhouette},
+                      {"silhouette_by_k", cut.silhouette_by_k}, {"clusters", clusters}}},
+      {"phases_s", phases}};
+  JUICER_RETURN_IF_ERROR(WriteJsonAtomic((fs::path(o.out) / "results.json").string(), results));
+
+  // report.html: self-contained (inline SVG, no scripts or network).
+  double scale = 0.05;
+  for (const auto& r : pool_rows) {
+    if (!r.contains("vs_random")) continue;
+    for (const auto& b : r["vs_random"]["rel_ci95"]) {
+      if (b.is_number() && std::isfinite(b.get<double>())) scale = std::max(scale, std::fabs(b.get<double>()));
+    }
+  }
+  std::string html =
+      "<!DOCTYPE html><html><head><meta charset='utf-8'><title>juicer probe report</title><style>"
+      "body{font-family:sans-serif;margin:2em;color:#24292f}table{border-collapse:collapse}"
+      "td,th{border:1px solid #d0d7de;padding:3px 8px;text-align:right}th{background:#f6f8fa}"
+      "td.l{text-align:left}</style></head><body><h1>Probe report</h1>";
+  html += "<p>Data <code>" + Esc(o.data) + "</code> (" + std::to_string(n_samples) + " samples), task <b>" + Esc(o.task) +
+          "</b> (" + Esc(o.size) + "), metric <code>" + Esc(o.metric) + "</code> (" +
+          (o.lower_is_better ? "lower" : "higher") + " is better), " + std::to_string(o.seeds) +
+          " seeds per pool, pools of " + std::to_string(third) + " samples, equal compute per probe.</p>";
+  html += "<h2>OP ranking (best third of each OP vs. the random pool)</h2><table><tr><th>rank</th><th>OP stat</th>"
+          "<th>third</th><th>mean</th><th>95% CI</th><th>change vs random</th><th>95% CI of change</th>"
+          "<th>p (paired t)</th><th>p (sign flip)</th><th></th></tr>";
+  auto row_html = [&](const Json& r, const std::string& rank) {
+    const Json& s = r["summary"];
+    std::string h = "<tr><td>" + rank + "</td><td class='l'>" + Esc(r["stat"].get<std::string>()) + "</td><td>" +
+                    (r["third"].get<int>() == 0 ? "low" : r["third"].get<int>() == 1 ? "mid" : "high") + "</td><td>" +
+                    Fmt("%.4g", s["mean"].get<double>()) + "</td><td>[" + Fmt("%.4g", s["ci95"][0].is_number() ? s["ci95"][0].get<double>() : NAN) +
+                    ", " + Fmt("%.4g", s["ci95"][1].is_number() ? s["ci95"][1].get<double>() : NAN) + "]</td>";
+    const Json& v = r["vs_random"];
+    auto num = [](const Json& x) { return x.is_number() ? x.get<double>() : NAN; };
+    h += "<td>" + Fmt("%+.1f%%", 100 * num(v["rel_change"])) + "</td><td>[" + Fmt("%+.1f%%", 100 * num(v["rel_ci95"][0])) +
+         ", " + Fmt("%+.1f%%", 100 * num(v["rel_ci95"][1])) + "]</td><td>" + Fmt("%.3g", num(v["p_paired_t"])) +
+         "</td><td>" + Fmt("%.3g", num(v["p_sign_flip"])) + "</td><td>" +
+         CiBarSvg(num(v["rel_ci95"][0]), num(v["rel_ci95"][1]), num(v["rel_change"]), scale) + "</td></tr>";
+    return h;
+  };
+  for (size_t i = 0; i < ranking.size(); ++i) html += row_html(ranking[i], std::to_string(i + 1));
+  html += "</table><h2>Every pool</h2><table><tr><th></th><th>OP stat</th><th>third</th><th>mean</th><th>95% CI</th>"
+          "<th>change vs random</th><th>95% CI of change</th><th>p (paired t)</th><th>p (sign flip)</th><th></th></tr>";
+  for (const auto& r : pool_rows) {
+    if (r.contains("vs_random")) html += row_html(r, "");
+  }
+  const MeanSummary rs = Summarize(rnd);
+  html += "</table><p>Random pool: mean " + Fmt("%.4g", rs.mean) + ", 95% CI [" + Fmt("%.4g", rs.ci_lo) + ", " +
+          Fmt("%.4g", rs.ci_hi) + "].</p>";
+  html += "<h2>Correlation of the OP stats (Spearman) and clusters</h2>" + CorrelationHeatmapSvg(spearman);
+  html += "<p>Average linkage on 1 &minus; |r|; cut into " + std::to_string(cut.k) + " cluster(s) (mean silhouette " +
+          Fmt("%.3f", cut.silhouette) + "):</p><ul>";
+  for (const auto& c : clusters) html += "<li>" + Esc(c.dump()) + "</li>";
+  html += "</ul><p>Time: stats " + Fmt("%.0f", phases["stats_s"].get<double>()) + " s, pools " +
+          Fmt("%.0f", phases["pools_s"].get<double>()) + " s, probes " + Fmt("%.0f", phases["probes_s"].get<double>()) +
+          " s, total " + Fmt("%.0f", phases["total_s"].get<double>()) + " s.</p></body></html>\n";
+  JUICER_RETURN_IF_ERROR(WriteFileAtomic((fs::path(o.out) / "report.html").string(), html));
+  log("results: " + (fs::path(o.out) / "results.json").string() + ", report: " + (fs::path(o.out) / "report.html").string());
+  return results;
+}
+
+}  // namespace juicer::sandbox
