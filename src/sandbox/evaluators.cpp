@@ -57,23 +57,6 @@ class SampleStream {
   size_t pos_ = 0;
 };
 
-// A path or a list of paths (DJ accepts both); empty when absent.
-Result<std::vector<std::string>> PathList(const Json& cfg, const std::string& key, const std::string& type) {
-  std::vector<std::string> out;
-  auto it = cfg.find(key);
-  if (it == cfg.end() || it->is_null()) return out;
-  if (it->is_string()) {
-    out.push_back(it->get<std::string>());
-    return out;
-  }
-  if (!it->is_array()) return Status::InvalidArgument(type + ": " + key + " must be a path or a list of paths");
-  for (const auto& p : *it) {
-    if (!p.is_string()) return Status::InvalidArgument(type + ": " + key + " must hold path strings");
-    out.push_back(p.get<std::string>());
-  }
-  return out;
-}
-
 Result<std::string> RequiredString(const Json& cfg, const std::string& key, const std::string& type) {
   auto it = cfg.find(key);
   if (it == cfg.end() || it->is_null()) return Status::InvalidArgument(type + ": " + key + " is required");
@@ -102,8 +85,8 @@ Status CheckKeys(const Json& cfg, const std::string& type, std::initializer_list
 // The (predicted, ground truth) path pairs of accuracy / mse, following DJ: no ground truth means
 // the labels are in the predicted data; pairs with a missing file are skipped.
 Result<std::vector<std::pair<std::string, std::string>>> PathPairs(const Json& cfg, const std::string& type) {
-  JUICER_ASSIGN_OR_RETURN(auto pred, PathList(cfg, "predicted_dataset_path", type));
-  JUICER_ASSIGN_OR_RETURN(auto gt, PathList(cfg, "ground_truth_dataset_path", type));
+  JUICER_ASSIGN_OR_RETURN(auto pred, PathListKey(cfg, "predicted_dataset_path", type));
+  JUICER_ASSIGN_OR_RETURN(auto gt, PathListKey(cfg, "ground_truth_dataset_path", type));
   if (pred.empty()) return Status::InvalidArgument(type + ": predicted_dataset_path is required");
   if (gt.empty()) gt = pred;
   if (gt.size() != pred.size()) {

@@ -89,26 +89,11 @@ Result<std::vector<Json>> RunCommandType(HookCall& call) {
 
 namespace {
 
-// Flattens a string or a (nested) list of strings; false when something else is there.
-bool FlattenPaths(const Json& v, std::vector<std::string>* out) {
-  if (v.is_string()) {
-    out->push_back(v.get<std::string>());
-    return true;
-  }
-  if (!v.is_array()) return false;
-  for (const auto& item : v) {
-    if (!FlattenPaths(item, out)) return false;
-  }
-  return true;
-}
-
 Result<std::vector<std::string>> PathsKey(const Json& cfg, std::initializer_list<const char*> keys) {
   for (const char* k : keys) {
     if (!cfg.contains(k)) continue;
-    std::vector<std::string> out;
-    if (!FlattenPaths(cfg[k], &out) || out.empty()) {
-      return Status::InvalidArgument(std::string("extra_configs.") + k + ": expected a path or a list of paths");
-    }
+    JUICER_ASSIGN_OR_RETURN(std::vector<std::string> out, PathListKey(cfg, k, "extra_configs"));
+    if (out.empty()) return Status::InvalidArgument(std::string("extra_configs.") + k + ": expected a path or a list of paths");
     return out;
   }
   std::string names;

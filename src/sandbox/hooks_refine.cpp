@@ -27,30 +27,6 @@ struct PoolRange {
   size_t n = 0;
 };
 
-// A stat value as data_pool_construction orders it: numbers, lists by their mean (empty -> 0).
-bool NumericStat(const Json& v, double* out) {
-  if (v.is_number()) {
-    *out = v.get<double>();
-    return true;
-  }
-  if (v.is_boolean()) {
-    *out = v.get<bool>() ? 1 : 0;
-    return true;
-  }
-  if (v.is_array()) {
-    double sum = 0;
-    size_t n = 0;
-    for (const auto& x : v) {
-      if (!x.is_number()) return false;
-      sum += x.get<double>();
-      ++n;
-    }
-    *out = n ? sum / n : 0.0;
-    return true;
-  }
-  return false;
-}
-
 Result<PoolRange> ReadPool(const std::string& path, const std::string& stat_override) {
   PoolRange r;
   r.path = path;
@@ -71,21 +47,15 @@ Result<PoolRange> ReadPool(const std::string& path, const std::string& stat_over
     std::smatch m2;
     if (f.rfind(prefix, 0) == 0 && std::regex_match(f, m2, kName) && m2[1].str() + "_" == prefix) ++r.splits;
   }
-  std::ifstream in(path);
-  if (!in) return Status::NotFound(path + ": cannot open pool");
-  size_t line_no = 0;
-  for (std::string line; std::getline(in, line);) {
-    ++line_no;
-    if (line.empty()) continue;
-    Json s = Json::parse(line, nullptr, false);
-    if (s.is_discarded()) return Status::DataError(path + ":" + std::to_string(line_no) + ": not valid JSON");
+  JUICER_RETURN_IF_ERROR(ForEachJsonLine(path, [&](Json& s, size_t) {
     const Json* v = s.contains("__dj__stats__") ? DottedGet(s["__dj__stats__"], r.stat) : nullptr;
     double x = 0;
-    if (v == nullptr || !NumericStat(*v, &x)) continue;
+    if (v == nullptr || !StatAsNumber(*v, &x)) return Status::OK();
     r.lo = std::min(r.lo, x);
     r.hi = std::max(r.hi, x);
     ++r.n;
-  }
+    return Status::OK();
+  }));
   if (r.n == 0) return Status::DataError(path + ": no sample has a numeric __dj__stats__." + r.stat);
   return r;
 }

@@ -230,4 +230,66 @@ Result<Json> LoadSideConfig(const Json& value, const std::string& base_dir, cons
                                  std::string(value.type_name()));
 }
 
+namespace {
+bool AppendPaths(const Json& v, std::vector<std::string>* out) {
+  if (v.is_string()) {
+    out->push_back(v.get<std::string>());
+    return true;
+  }
+  if (!v.is_array()) return false;
+  for (const auto& e : v) {
+    if (!AppendPaths(e, out)) return false;
+  }
+  return true;
+}
+}  // namespace
+
+Result<std::vector<std::string>> PathListKey(const Json& cfg, std::string_view key, std::string_view what) {
+  std::vector<std::string> out;
+  if (!cfg.is_object()) return out;
+  auto it = cfg.find(std::string(key));
+  if (it == cfg.end() || it->is_null()) return out;
+  if (!AppendPaths(*it, &out)) {
+    std::string got = it->dump();
+    if (got.size() > 80) got = got.substr(0, 77) + "...";
+    return Status::InvalidArgument(std::string(what) + ": " + std::string(key) + " must be a path or a list of paths, got " + got);
+  }
+  return out;
+}
+
+Status ForEachJsonLine(const std::string& path, const std::function<Status(Json&, size_t)>& fn) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound(path + ": cannot open");
+  size_t line_no = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_no;
+    if (line.empty() || line == "\r") continue;
+    Json v = Json::parse(line, nullptr, false);
+    if (v.is_discarded()) return Status::DataError(path + ":" + std::to_string(line_no) + ": not valid JSON");
+    JUICER_RETURN_IF_ERROR(fn(v, line_no));
+  }
+  return Status::OK();
+}
+
+bool StatAsNumber(const Json& v, double* out) {
+  if (v.is_number()) {
+    *out = v.get<double>();
+    return true;
+  }
+  if (v.is_boolean()) {
+    *out = v.get<bool>() ? 1.0 : 0.0;
+    return true;
+  }
+  if (!v.is_array()) return false;
+  double sum = 0;
+  size_t n = 0;
+  for (const auto& x : v) {
+    if (!x.is_number()) return false;
+    sum += x.get<double>();
+    ++n;
+  }
+  *out = n ? sum / n : 0.0;
+  return true;
+}
+
 }  // namespace juicer::sandbox

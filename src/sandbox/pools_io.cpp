@@ -286,24 +286,7 @@ void Warn(const std::string& msg) { std::fprintf(stderr, "juicer: warning: %s\n"
 // ---- config getters --------------------------------------------------------------------------------
 
 Result<std::vector<std::string>> GetPathList(const Json& cfg, std::string_view what, const char* key) {
-  std::vector<std::string> out;
-  auto it = cfg.find(key);
-  if (it == cfg.end() || it->is_null()) return out;
-  if (it->is_string()) {
-    out.push_back(it->get<std::string>());
-    return out;
-  }
-  if (it->is_array()) {
-    for (const auto& e : *it) {
-      if (!e.is_string())
-        return Status::InvalidArgument(std::string(what) + ": " + key + " must be a path or a list of paths, got " +
-                                       Brief(*it));
-      out.push_back(e.get<std::string>());
-    }
-    return out;
-  }
-  return Status::InvalidArgument(std::string(what) + ": " + key + " must be a path or a list of paths, got " +
-                                 Brief(*it));
+  return PathListKey(cfg, key, what);
 }
 
 Result<std::string> GetExportPath(const Json& cfg, std::string_view what) {

@@ -85,34 +85,16 @@ Status ApplyTaskDefaults(ProbeLoopOptions& o) {
 Result<std::vector<StatColumn>> ReadStatColumns(const std::string& path, const std::vector<std::string>& stats) {
   std::vector<StatColumn> cols(stats.size());
   for (size_t i = 0; i < stats.size(); ++i) cols[i].name = stats[i];
-  std::ifstream in(path);
-  if (!in) return Status::NotFound(path + ": cannot open");
-  size_t line_no = 0;
-  for (std::string line; std::getline(in, line);) {
-    ++line_no;
-    if (line.empty()) continue;
-    Json s = Json::parse(line, nullptr, false);
-    if (s.is_discarded()) return Status::DataError(path + ":" + std::to_string(line_no) + ": not valid JSON");
+  JUICER_RETURN_IF_ERROR(ForEachJsonLine(path, [&](Json& s, size_t) {
     const Json* st = s.contains("__dj__stats__") ? &s["__dj__stats__"] : nullptr;
     for (auto& c : cols) {
       double v = std::numeric_limits<double>::quiet_NaN();
-      const Json* x = st != nullptr && st->contains(c.name) ? &(*st)[c.name] : nullptr;
-      if (x != nullptr && x->is_number()) v = x->get<double>();
-      if (x != nullptr && x->is_array()) {
-        double sum = 0;
-        size_t n = 0;
-        for (const auto& e : *x) {
-          if (e.is_number()) {
-            sum += e.get<double>();
-            ++n;
-          }
-        }
-        v = n ? sum / n : 0.0;
-      }
+      if (st != nullptr && st->contains(c.name) && !StatAsNumber((*st)[c.name], &v)) v = std::numeric_limits<double>::quiet_NaN();
       c.per_sample.push_back(v);
       if (std::isfinite(v)) c.flattened.push_back(v);
     }
-  }
+    return Status::OK();
+  }));
   return cols;
 }
 
