@@ -71,7 +71,14 @@ std::vector<std::string> DataList(const Json& cfg, std::initializer_list<const c
 }
 
 Result<std::vector<Json>> RunCommandType(HookCall& call) {
-  JUICER_ASSIGN_OR_RETURN(Json res, RunCommandCapability(call.extra_cfg, call.Vars()));
+  // The command's own keys; the rest of extra_configs (dataset_path, export_path, ...) only fills
+  // {placeholders}.
+  Json cmd = Json::object();
+  for (const char* k : {"type", "argv", "env", "cwd", "timeout", "log_file", "metrics", "outputs"}) {
+    if (call.extra_cfg.contains(k)) cmd[k] = call.extra_cfg[k];
+  }
+  if (!cmd.contains("log_file")) cmd["log_file"] = call.job_dir + "/command.log";
+  JUICER_ASSIGN_OR_RETURN(Json res, RunCommandCapability(cmd, call.Vars()));
   if (res.contains("metrics")) (*call.watch)[call.job->meta_name] = res["metrics"];
   return std::vector<Json>{res};
 }
