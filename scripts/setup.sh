@@ -119,8 +119,11 @@ if [[ $DO_BUILD -eq 1 ]]; then
       rm -rf "$CLIP_DIR.tmp"
       "$BUILD_DIR/juicer" train --task clip --size xs --steps 300 --seed 1 --threads "$(nproc)" \
         --data "$CLIP_DATA/train.jsonl" --out "$CLIP_DIR.tmp" --quiet
-      "$BUILD_DIR/juicer" eval --model "$CLIP_DIR.tmp" --data "$CLIP_DATA/eval_retrieval.jsonl" >/dev/null
       mv "$CLIP_DIR.tmp" "$CLIP_DIR"
+      "$BUILD_DIR/juicer" eval --model "$CLIP_DIR" --data "$CLIP_DATA/eval_retrieval.jsonl" >/dev/null
+      # Calibration of image_text_matching_filter's score: embeddings of demo's held-out eval_caption pairs.
+      "$BUILD_DIR/juicer" encode --model "$CLIP_DIR" --data "$CLIP_DATA/eval_caption.jsonl" \
+        --out "$CLIP_DIR/calibration_embeddings.bin"
       echo "setup: trained the default clip scorer $CLIP_DIR (retrieval metrics in $CLIP_DIR/metrics.json)" >&2
     fi
   fi

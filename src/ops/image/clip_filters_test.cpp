@@ -127,6 +127,26 @@ TEST_F(ClipFilters, MatchingIsACalibratedSigmoidOfTheSimilarity) {
     EXPECT_LT(p, 1.0);
     EXPECT_NEAR(p, 1 / (1 + std::exp(-(*model)->temperature() * (s - *bias))), 1e-9);
   }
+  // A calibration file (`juicer encode` of other pairs) takes precedence over the training pairs.
+  const std::string cal = (*dir_) / "model_cal";
+  std::filesystem::copy(Model(), cal, std::filesystem::copy_options::recursive);
+  std::ifstream train((*dir_) / "train.jsonl");
+  std::string few;
+  for (int i = 0; i < 5; ++i) {
+    std::string line;
+    std::getline(train, line);
+    few += line + "\n";
+  }
+  WriteFile((*dir_) / "few.jsonl", few);
+  auto enc = RunJuicer("encode --model " + cal + " --data " + (*dir_) / "few.jsonl" + " --out " + cal +
+                       "/calibration_embeddings.bin");
+  ASSERT_EQ(enc.exit_code, 0) << enc.output;
+  auto cal_model = image_ops::ClipModel::Get(cal, "test");
+  ASSERT_TRUE(cal_model.ok());
+  auto cal_bias = (*cal_model)->MatchingBias();
+  ASSERT_TRUE(cal_bias.ok());
+  EXPECT_NE(*cal_bias, *bias);
+
   auto fixed = Build("image_text_matching_filter", {{"matching_bias", 0.25}});
   const double s = Stats(*sim, ImageSample({Img("red_circle.png")}, "<__dj__image>a red circle"),
                          "image_text_similarity").at(0);

@@ -166,9 +166,12 @@ Result<std::vector<float>> ClipModel::EncodeTexts(const std::vector<std::string>
 }
 
 Result<double> ClipModel::MatchingBias() const {
-  const std::string path = (std::filesystem::path(dir_) / "embeddings_check.bin").string();
+  std::string path = (std::filesystem::path(dir_) / "calibration_embeddings.bin").string();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    path = (std::filesystem::path(dir_) / "embeddings_check.bin").string();
   std::ifstream f(path, std::ios::binary);
-  if (!f) return Status::NotFound("'" + path + "' is missing");
+  if (!f) return Status::NotFound("neither calibration_embeddings.bin nor embeddings_check.bin is in '" + dir_ + "'");
   int32_t hdr[2] = {0, 0};
   f.read(reinterpret_cast<char*>(hdr), sizeof hdr);
   const int32_t n = hdr[0], d = hdr[1];

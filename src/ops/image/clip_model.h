@@ -34,9 +34,10 @@ class ClipModel {
   Result<std::vector<float>> EncodeImages(const std::vector<uint8_t>& pixels, size_t n) const;
   Result<std::vector<float>> EncodeTexts(const std::vector<std::string>& texts) const;
 
-  // The midpoint between the mean cosine of matched and of mismatched image-text pairs among the
-  // model's first 64 training pairs (DIR/embeddings_check.bin, written by the trainer). NotFound when
-  // the file is missing.
+  // The midpoint between the mean cosine of matched and of mismatched image-text pairs (i with j != i)
+  // of DIR/calibration_embeddings.bin (`juicer encode` of held-out clean pairs; scripts/setup.sh writes
+  // it for the default scorer), else of the model's first 64 training pairs (DIR/embeddings_check.bin,
+  // written by the trainer). NotFound when neither file exists.
   Result<double> MatchingBias() const;
 
  private:
