@@ -109,6 +109,7 @@ class ClipFilter final : public Filter {
 
   Result<std::vector<double>> PairScore(const Sample& sample, const std::vector<std::string>& paths,
                                         WorkerContext& ctx) const {
+    if (paths.empty()) return std::vector<double>{};
     if (paths.size() != 2 || paths[0] == paths[1]) {
       return Status::DataError(sample.origin.ToString() + ": field '" + image_key() +
                                "': image_pair_similarity_filter needs exactly two different images, got " +
@@ -205,7 +206,7 @@ constexpr const char* kModelDoc =
     "on 2 cores) on the train split of the `demo` dataset (1,242 emoji and Tux Paint stamps with clean "
     "captions), held apart from its eval splits. On demo's held-out eval_retrieval (133 pairs) it reaches "
     "image->text R@1 0.165, R@10 0.489 and text->image R@1 0.158, R@10 0.534 (chance R@1 0.0075, R@10 "
-    "0.075); matched pairs there average cosine 0.43 against about 0.0 for shuffled ones. It knows only that kind of image and caption: treat its scores on other "
+    "0.075); there, matched pairs average cosine 0.35 against 0.01 for shuffled ones, and the matched pair scores higher in 111 of 133 cases. It knows only that kind of image and caption: treat its scores on other "
     "data as weak, and train a model on clean data of your own domain for real use. Without the model the "
     "op is Unavailable with a message saying what to run or pass. Images are prepared as the trainer "
     "prepares them (alpha composited on white, longer side scaled to the model's resolution, centred on a "
@@ -299,8 +300,9 @@ OpInfo PairInfo() {
   info.summary = "Keep samples whose two images' embedding cosine similarity is within [min_score, max_score].";
   info.description =
       std::string("Stat image_pair_similarity (a list of one float): the cosine similarity of the clip "
-                  "model's image embeddings of the sample's two images. As in DJ, a sample must have exactly "
-                  "two images with different paths (otherwise a per-sample error) and no flips apply. Kept "
+                  "model's image embeddings of the sample's two images. As in DJ, a sample with images must have "
+                  "exactly two, with different paths (otherwise a per-sample error), and no flips apply; "
+                  "unlike DJ (which raises), a sample without images gets an empty list and is kept. Kept "
                   "when the value lies in [min_score, max_score] (any_or_all over the one-element list). ") +
       kModelDoc +
       " The small probe's image embeddings are close for visually similar images (same colours and layout) "

@@ -156,12 +156,20 @@ TEST_F(ClipFilters, MatchingIsACalibratedSigmoidOfTheSimilarity) {
 }
 
 TEST_F(ClipFilters, FlipsAndAlphaCompositing) {
-  // A centred circle is symmetric: flips change nothing.
+  // A centred square (pixels 12..51 of 0..63) is symmetric: flips change nothing; a lopsided image changes.
   auto plain = Build("image_text_similarity_filter");
   auto flipped = Build("image_text_similarity_filter", {{"horizontal_flip", true}, {"vertical_flip", true}});
-  const Sample s = ImageSample({Img("red_circle.png")}, "<__dj__image> a red circle");
-  EXPECT_NEAR(Stats(*plain, s, "image_text_similarity").at(0), Stats(*flipped, s, "image_text_similarity").at(0),
+  cv::Mat sym(64, 64, CV_8UC3, cv::Scalar(255, 255, 255)), lop = sym.clone();
+  cv::rectangle(sym, {12, 12}, {51, 51}, kColours[2].bgr, -1);
+  cv::rectangle(lop, {0, 0}, {40, 20}, kColours[2].bgr, -1);
+  cv::imwrite(Img("sym.png"), sym);
+  cv::imwrite(Img("lop.png"), lop);
+  const Sample ss = ImageSample({Img("sym.png")}, "<__dj__image> a blue square");
+  EXPECT_NEAR(Stats(*plain, ss, "image_text_similarity").at(0), Stats(*flipped, ss, "image_text_similarity").at(0),
               1e-6);
+  const Sample sl = ImageSample({Img("lop.png")}, "<__dj__image> a blue square");
+  EXPECT_NE(Stats(*plain, sl, "image_text_similarity").at(0), Stats(*flipped, sl, "image_text_similarity").at(0));
+  const Sample s = ImageSample({Img("red_circle.png")}, "<__dj__image> a red circle");
   // The same circle as an RGBA PNG with a transparent background is composited on white, as in training.
   const cv::Mat bgr = Draw(kColours[0], true);
   cv::Mat rgba;
@@ -202,6 +210,7 @@ TEST_F(ClipFilters, ImagePairSimilarity) {
   const auto other = Stats(*op, ImageSample({Img("red_circle.png"), Img("black_square.png")}), "image_pair_similarity");
   ASSERT_EQ(other.size(), 1u);
   EXPECT_LT(other[0], same[0]);
+  EXPECT_TRUE(Stats(*op, ImageSample({}), "image_pair_similarity").empty());  // no images: kept, empty
   for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
            {Img("red_circle.png")}, {Img("red_circle.png"), Img("red_circle.png")}}) {
     std::vector<Sample> v{ImageSample(bad)};
