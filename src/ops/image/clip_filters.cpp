@@ -68,7 +68,8 @@ class ClipFilter final : public Filter {
     std::vector<uint8_t> px(which.size() * per);
     for (size_t k = 0; k < which.size(); ++k) {
       media::SampleImage image(sample, image_key(), paths[which[k]], ctx);
-      JUICER_RETURN_IF_ERROR(ClipPixels(image, res, flips && cfg_.hflip, flips && cfg_.vflip, &px[k * per]));
+      JUICER_RETURN_IF_ERROR(
+          ClipPixelsCached(image, res, flips && cfg_.hflip, flips && cfg_.vflip, &px[k * per], ctx));
     }
     auto e = cfg_.model->EncodeImages(px, which.size());
     if (!e.ok()) return e.status().WithContext(sample.origin.ToString() + ": ");

@@ -3,8 +3,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <list>
 #include <map>
 #include <mutex>
+#include <unordered_map>
+
+#include <sys/stat.h>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -113,7 +117,55 @@ Result<cv::Mat> DecodeWithAlpha(const std::string& path, const media::ImageHeade
   return rgb;
 }
 
+// Prepared pixels of one worker, shared by every clip op on it (keyed by file, size, mtime, resolution
+// and flips), so the similarity and matching ops of one recipe prepare an image once, including the
+// images with alpha that the shared decoded-image cache does not hold. Least recently used first out.
+class ClipPixelCache final : public OpWorkerState {
+ public:
+  static constexpr size_t kMaxEntries = 4096;
+  const std::vector<uint8_t>* Find(const std::string& key) {
+    auto it = index_.find(key);
+    if (it == index_.end()) return nullptr;
+    lru_.splice(lru_.begin(), lru_, it->second);
+    return &it->second->second;
+  }
+  void Put(std::string key, std::vector<uint8_t> px) {
+    if (index_.count(key) != 0) return;
+    if (lru_.size() >= kMaxEntries) {
+      index_.erase(lru_.back().first);
+      lru_.pop_back();
+    }
+    lru_.emplace_front(key, std::move(px));
+    index_[std::move(key)] = lru_.begin();
+  }
+
+ private:
+  std::list<std::pair<std::string, std::vector<uint8_t>>> lru_;
+  std::unordered_map<std::string, std::list<std::pair<std::string, std::vector<uint8_t>>>::iterator> index_;
+};
+
 }  // namespace
+
+Status ClipPixelsCached(media::SampleImage& image, int res, bool hflip, bool vflip, uint8_t* out,
+                        WorkerContext& ctx) {
+  JUICER_ASSIGN_OR_RETURN(std::string path, image.Resolved());
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return ClipPixels(image, res, hflip, vflip, out);  // reports the error
+  static const char tag = 0;
+  auto& cache = ctx.StateFor<ClipPixelCache>(reinterpret_cast<const Op*>(&tag));
+  std::string key = path;
+  key += '\0';
+  key += std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+         std::to_string(st.st_mtim.tv_nsec) + ":" + std::to_string(res) + (hflip ? "h" : "") + (vflip ? "v" : "");
+  const size_t n = static_cast<size_t>(res) * res * 3;
+  if (const std::vector<uint8_t>* hit = cache.Find(key)) {
+    std::copy(hit->begin(), hit->end(), out);
+    return Status::OK();
+  }
+  JUICER_RETURN_IF_ERROR(ClipPixels(image, res, hflip, vflip, out));
+  cache.Put(std::move(key), std::vector<uint8_t>(out, out + n));
+  return Status::OK();
+}
 
 std::string DefaultClipScorerDir() { return (std::filesystem::path(DefaultModelsDir()) / "clip-scorer").string(); }
 

@@ -55,6 +55,10 @@ class ClipModel {
 // image before it is placed on the square (DJ flips the PIL image). Writes res*res*3 bytes to out.
 Status ClipPixels(media::SampleImage& image, int res, bool hflip, bool vflip, uint8_t* out);
 
+// ClipPixels through a per-worker cache of prepared pixels shared by the clip ops (4,096 images).
+Status ClipPixelsCached(media::SampleImage& image, int res, bool hflip, bool vflip, uint8_t* out,
+                        WorkerContext& ctx);
+
 // Cosine of two L2-normalised rows.
 inline double Dot(const float* a, const float* b, int dim) {
   double s = 0;
