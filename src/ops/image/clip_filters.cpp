@@ -211,7 +211,8 @@ constexpr const char* kModelDoc =
     "data as weak, and train a model on clean data of your own domain for real use. Without the model the "
     "op is Unavailable with a message saying what to run or pass. Images are prepared as the trainer "
     "prepares them (alpha composited on white, longer side scaled to the model's resolution, centred on a "
-    "white square); images without alpha are decoded through the shared per-worker image cache. Each "
+    "white square); images without alpha are decoded through the shared per-worker image cache, and the "
+    "prepared pixels are cached per worker for every clip op of the recipe (4,096 images). Each "
     "sample's images and texts are embedded in one batch per sample, on the calling worker thread with one "
     "torch thread.";
 
