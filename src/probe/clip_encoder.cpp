@@ -1,6 +1,8 @@
 // ClipEncoder, `juicer encode` and the trainer's embedding check (libtorch).
 #include "probe/clip_encoder.h"
 
+#include <cmath>
+
 #include "core/dataset_writer.h"
 #include "probe/probe.h"
 #include "probe/task_nets.h"
@@ -34,9 +36,13 @@ std::vector<float> ToVector(const torch::Tensor& t) {
 
 class TorchClipEncoder final : public ClipEncoder {
  public:
-  explicit TorchClipEncoder(LoadedModel m) : m_(std::move(m)) {}
+  explicit TorchClipEncoder(LoadedModel m) : m_(std::move(m)) {
+    torch::NoGradGuard no_grad;
+    temperature_ = m_.net.clip->logit_scale.clamp_max(std::log(100.0)).exp().item<float>();
+  }
   int image_res() const override { return m_.cfg.image_res; }
   int dim() const override { return m_.cfg.embed_dim; }
+  float temperature() const override { return temperature_; }
   std::vector<float> EncodeImages(const uint8_t* pixels, size_t n) const override {
     torch::NoGradGuard no_grad;
     auto px = torch::from_blob(const_cast<uint8_t*>(pixels),
@@ -54,6 +60,7 @@ class TorchClipEncoder final : public ClipEncoder {
 
  private:
   LoadedModel m_;
+  float temperature_ = 0;
 };
 
 Status WriteEmbeddings(const std::vector<float>& img, const std::vector<float>& txt, int n, int dim,

@@ -20,6 +20,9 @@ class ClipEncoder {
   // Side of the square images the encoder takes (pixels from probe::ImagePixels(path, image_res())).
   virtual int image_res() const = 0;
   virtual int dim() const = 0;
+  // The learned InfoNCE temperature exp(logit_scale), clamped at 100 as in training: the factor by
+  // which the trainer scaled cosine similarities into logits.
+  virtual float temperature() const = 0;
   // n images, each image_res x image_res x 3 RGB bytes back to back -> n x dim() floats, L2-normalised.
   // Computed in chunks of the model's eval_batch from the first image, as the trainer does, so the
   // results equal the trainer's bit for bit. Safe to call from several threads.
