@@ -67,7 +67,7 @@ evaluation_job_configs:
     meta_name: data_eval
     input: {extra_configs.dataset_path: 'anonymous.stats.analyzed'}
     output: summary
-    extra_configs: {type: stats_summary, stat_keys: [__dj__stats__.text_len]}
+    extra_configs: {type: stats_summary, stats_keys: [text_len]}
 )";
 }
 
@@ -109,7 +109,7 @@ TEST(SandboxE2E, FullFlowThenKillAndResumeEqualsUninterrupted) {
   EXPECT_EQ(jobs[4]["result"]["metrics"]["samples"], kept) << jobs[4].dump();
   EXPECT_EQ(jobs[4]["result"]["metrics"]["run"], "train-1");
   EXPECT_NEAR(jobs[4]["result"]["metrics"]["loss"].get<double>(), 1.0 / (1 + kept), 1e-4);
-  EXPECT_EQ(jobs[5]["summary"]["__dj__stats__.text_len"]["count"], 120) << jobs[5].dump();
+  EXPECT_EQ(jobs[5]["summary"]["stats"]["text_len"]["count"], 120) << jobs[5].dump();
   auto table = RunJuicer("sandbox results " + (ref / "work") + " --key loss");
   EXPECT_EQ(table.exit_code, 0);
   EXPECT_NE(table.output.find("result.metrics.loss"), std::string::npos) << table.output;

@@ -146,9 +146,16 @@ Result<std::vector<Json>> GeneralDataExecutorHook(HookCall& call) {
 
 Result<std::vector<Json>> EvaluateDataHook(HookCall& call) {
   JUICER_RETURN_IF_ERROR(NeedExtra(call, "a data evaluator config with a `type`"));
+  // DJ's evaluators return tuples (accuracy: results, max_accuracy); each element is one output.
   JUICER_ASSIGN_OR_RETURN(Json out, RunDataEvaluator(call.extra_cfg));
   (*call.watch)[call.job->meta_name] = out;
-  return std::vector<Json>{out};
+  std::vector<Json> outs;
+  if (out.is_array()) {
+    for (auto& v : out) outs.push_back(std::move(v));
+  } else {
+    outs.push_back(std::move(out));
+  }
+  return outs;
 }
 
 }  // namespace juicer::sandbox

@@ -1,6 +1,8 @@
 // Model hooks: train / infer / evaluate with the built-in probe tasks (clip, caption, lm: `juicer train`,
 // `juicer eval`, `juicer encode` as child processes) or any external program (`type: command`).
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -71,7 +73,14 @@ std::vector<std::string> DataList(const Json& cfg, std::initializer_list<const c
 }
 
 Result<std::vector<Json>> RunCommandType(HookCall& call) {
-  JUICER_ASSIGN_OR_RETURN(Json res, RunCommandCapability(call.extra_cfg, call.Vars()));
+  // The command's own keys; the rest of extra_configs (dataset_path, export_path, ...) only fills
+  // {placeholders}.
+  Json cmd = Json::object();
+  for (const char* k : {"type", "argv", "env", "cwd", "timeout", "log_file", "metrics", "outputs"}) {
+    if (call.extra_cfg.contains(k)) cmd[k] = call.extra_cfg[k];
+  }
+  if (!cmd.contains("log_file")) cmd["log_file"] = call.job_dir + "/command.log";
+  JUICER_ASSIGN_OR_RETURN(Json res, RunCommandCapability(cmd, call.Vars()));
   if (res.contains("metrics")) (*call.watch)[call.job->meta_name] = res["metrics"];
   return std::vector<Json>{res};
 }
@@ -136,6 +145,7 @@ Result<std::vector<Json>> TrainModelHook(HookCall& call) {
     }
   }
   Json models = Json::array();
+  const auto t0 = std::chrono::steady_clock::now();
   for (size_t i = 0; i < data.size(); ++i) {
     const std::string out = is_list ? (fs::path(out_root) / (std::to_string(i) + "-" + Stem(data[i]))).string() : out_root;
     std::vector<std::string> args = {"train", "--task", type, "--data", data[i], "--out", out};
@@ -146,8 +156,15 @@ Result<std::vector<Json>> TrainModelHook(HookCall& call) {
     if (call.extra_cfg.value("resume", false)) args.push_back("--resume");
     const std::string log = call.job_dir + "/train" + (is_list ? "-" + std::to_string(i) : std::string()) + ".log";
     if (call.log) {
+      std::string eta;
+      if (i > 0) {
+        const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        char buf[48];
+        std::snprintf(buf, sizeof buf, ", ETA %.0f s", spent / i * (data.size() - i));
+        eta = buf;
+      }
       call.log("sandbox:   train " + type + " on " + data[i] + " (" + std::to_string(i + 1) + "/" +
-               std::to_string(data.size()) + ", log " + log + ")");
+               std::to_string(data.size()) + eta + ", log " + log + ")");
     }
     JUICER_RETURN_IF_ERROR(RunJuicer(args, log, call.extra_cfg.value("timeout", 0.0)));
     models.push_back(out);
