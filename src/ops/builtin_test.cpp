@@ -36,6 +36,7 @@ const std::vector<std::string> kBuiltinOps = {
     "image_entropy_filter",
     "image_face_count_filter",
     "image_face_ratio_filter",
+    "image_nsfw_filter",
     "image_shape_filter",
     "image_sharpness_filter",
     "image_size_filter",
