@@ -33,6 +33,7 @@ const std::vector<std::string> kBuiltinOps = {
     "image_brisque_filter",
     "image_colorfulness_filter",
     "image_deduplicator",
+    "image_embedding_mapper",
     "image_entropy_filter",
     "image_face_count_filter",
     "image_face_ratio_filter",

@@ -32,6 +32,7 @@ class NsfwModel {
 
   int num_classes() const { return classes_; }
   int embedding_dim() const { return emb_dim_; }
+  int input_size() const { return input_size_; }
   const std::string& dir() const { return dir_; }
 
   // Class probabilities (n * num_classes) and, when `emb` is not null, the pooled backbone features

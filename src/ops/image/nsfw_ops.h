@@ -1,5 +1,5 @@
-// Ops backed by nsfwjs's MobileNetV2 (ops/image/nsfw_model.h): image_nsfw_filter, and the embedding
-// method of image_deduplicator.
+// Ops backed by nsfwjs's MobileNetV2 (ops/image/nsfw_model.h): image_nsfw_filter,
+// image_embedding_mapper, and the embedding method of image_deduplicator.
 #pragma once
 
 #include <memory>
