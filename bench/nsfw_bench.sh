@@ -15,7 +15,8 @@ W=${BENCH_DIR:-/tmp/juicer-bench}/nsfw
 mkdir -p "$W/out"
 [[ -f third_party/models/nsfw_mobilenet_v2/model.json ]] || { echo "NSFW model absent: run scripts/setup.sh" >&2; exit 1; }
 { find /usr/share/tuxpaint/stamps -name '*.png' 2>/dev/null | sort
-  find /usr/share/openclipart/png -name '*.png' 2>/dev/null | sort; } | head -n "$N" > "$W/paths.txt"
+  find /usr/share/openclipart/png -name '*.png' 2>/dev/null | sort; } > "$W/all_paths.txt"
+head -n "$N" "$W/all_paths.txt" > "$W/paths.txt"
 COUNT=$(wc -l < "$W/paths.txt")
 if (( COUNT < 2000 )); then
   echo "only $COUNT images found: install tuxpaint-stamps-default and openclipart-png (scripts/setup.sh --datasets)" >&2
