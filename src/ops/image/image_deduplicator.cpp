@@ -11,6 +11,7 @@
 #include "ops/dedup/document_deduplicator.h"
 #include "ops/image/image_hash.h"
 #include "ops/image/image_ops.h"
+#include "ops/image/nsfw_ops.h"
 #include "media/image_io.h"
 
 namespace juicer::image_ops {
@@ -230,18 +231,35 @@ OpInfo ImageDeduplicatorInfo() {
       "INTER_AREA and BT.601 grey; both see the same decoded pixels up to decoder rounding. Identical "
       "files always hash identically, which is what this exact-match deduplicator needs; hashes stored "
       "by Data-Juicer and by juicer should not be mixed in one run. OpenCV's img_hash module is not used: "
-      "its PHash compares against the mean with the DC term zeroed, a different definition.";
+      "its PHash compares against the mean with the DC term zeroed, a different definition. "
+      "method: embedding (juicer only) finds near duplicates instead: each sample's vector is the L2-normalised "
+      "mean of its images' unit-length 1280-d features from nsfwjs's MobileNetV2 (the pooled backbone output "
+      "that feeds the classifier head of image_nsfw_filter's model), each image first resized to 224x224 "
+      "with OpenCV's INTER_AREA (antialiased; nsfwjs's own bilinear sampling aliases on large images and "
+      "makes a half-size copy look far less similar), stored "
+      "base64 in __dj__imagehash; in input order a sample is dropped when its cosine similarity to an "
+      "already kept sample (with consider_text: one with the same text hash) is >= embedding_threshold, "
+      "else kept. Comparison is brute force, O(samples x kept). Samples without images are kept (with "
+      "consider_text: deduplicated by text, as above). Unavailable until scripts/setup.sh has installed "
+      "the model.";
   info.params = {
       ParamSpec{.name = "method", .type = ParamType::kString, .default_value = std::string("phash"),
-                .doc = "image hash: phash, dhash, whash or ahash"},
+                .doc = "image hash: phash, dhash, whash or ahash; or embedding (juicer only: near duplicates by "
+                       "cosine similarity of MobileNetV2 features)"},
       ParamSpec{.name = "consider_text", .type = ParamType::kBool, .default_value = false,
                 .doc = "a duplicate must also have the same text (document_deduplicator's hash)"},
       ParamSpec{.name = "lowercase", .type = ParamType::kBool, .default_value = false,
                 .doc = "consider_text: compare texts case-insensitively"},
       ParamSpec{.name = "ignore_non_character", .type = ParamType::kBool, .default_value = false,
                 .doc = "consider_text: ignore whitespace, digits and ASCII punctuation"},
+      ParamSpec{.name = "embedding_threshold", .type = ParamType::kFloat, .default_value = 0.95,
+                .doc = "method embedding: cosine similarity at or above which two samples are duplicates",
+                .min_value = -1.0, .max_value = 1.0},
+      ParamSpec{.name = "model_path", .type = ParamType::kString, .default_value = std::string(""),
+                .doc = "method embedding: tfjs model directory; empty = <models dir>/nsfw_mobilenet_v2"},
   };
   info.factory = [](const OpInfo& i, const OpParams& p) -> Result<std::unique_ptr<Op>> {
+    if (p.GetString("method") == "embedding") return MakeEmbeddingDeduplicator(i, p);
     JUICER_ASSIGN_OR_RETURN(ImageHashMethod m, ParseImageHashMethod(p.GetString("method")));
     return std::unique_ptr<Op>(std::make_unique<ImageDeduplicator>(i, p, m));
   };
