@@ -28,7 +28,7 @@ PACKAGES=(
   libpugixml-dev zlib1g-dev libarchive-dev
   libtorch-dev libopenblas0-openmp libsentencepiece-dev libfasttext-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 time curl ca-certificates nodejs
+  python3 time curl ca-certificates nodejs npm
   fortunes
 )
 
@@ -90,6 +90,12 @@ if ! grep -qs '"generatedBy":"nsfwjs@4.4.0 ' "$NSFW_DIR/model.json"; then
   else
     echo "setup: node not found: image_nsfw_filter stays unavailable (install nodejs and rerun)" >&2
   fi
+fi
+# TensorFlow.js in node, for the test that checks the import against nsfwjs itself (NsfwModel.MatchesTfjs);
+# best effort: without it that one test skips with a message.
+if command -v npm >/dev/null && [[ ! -d third_party/npm-node/node_modules/@tensorflow/tfjs ]]; then
+  node scripts/nsfw_verify.js --install --out /dev/null >/dev/null 2>&1 ||
+    echo "setup: could not install @tensorflow/tfjs with npm: the tfjs cross-check test will skip" >&2
 fi
 
 if [[ $DO_BUILD -eq 1 ]]; then
