@@ -270,6 +270,12 @@ Result<std::vector<std::unique_ptr<Op>>> BuildRecipeOps(const Recipe& recipe) {
     if (!has("text_key")) given.emplace_back("text_key", recipe.text_keys.front());
     if (!has("image_key")) given.emplace_back("image_key", recipe.image_key);
     if (!has("video_key")) given.emplace_back("video_key", recipe.video_key);
+    // ops that write files (image mappers) default to the recipe's work_dir; an op whose `seed`
+    // param defaults to null ("the recipe's seed") gets the recipe's seed
+    if (!has("work_dir") && !recipe.work_dir.empty()) given.emplace_back("work_dir", recipe.work_dir);
+    if (const ParamSpec* seed = FindParam(*rop.info, "seed");
+        seed != nullptr && !has("seed") && std::holds_alternative<std::monostate>(seed->default_value))
+      given.emplace_back("seed", static_cast<int64_t>(recipe.seed));
     auto op = BuildOp(*rop.info, given);
     if (!op.ok()) return op.status().WithContext(recipe.path + ":" + std::to_string(rop.line) + ": ");
     ops.push_back(std::move(op).value());

@@ -7,32 +7,16 @@
 #include <opencv2/objdetect.hpp>
 
 #include "core/assets.h"
+#include "ops/image/face_detect.h"
 #include "ops/image/image_filter_base.h"
 #include "ops/image/image_ops.h"
 
 namespace juicer::image_ops {
 
 namespace {
-
 constexpr const char* kHaarDefault = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_alt.xml";
+}  // namespace
 
-struct DetectorConfig {
-  bool yunet = false;
-  std::string path;  // cascade XML or YuNet ONNX
-  double scale_factor = 1.1;
-  int min_neighbors = 3;
-  cv::Size min_size, max_size;
-  float score_threshold = 1.5f;
-};
-
-// Detectors are not shared between threads: each worker loads its own on first use.
-struct DetectorState final : OpWorkerState {
-  cv::CascadeClassifier haar;
-  cv::Ptr<cv::FaceDetectorYN> yunet;
-  bool loaded = false;
-};
-
-// Face boxes (x, y, w, h) clipped to the image, as Data-Juicer's detect_faces.
 Result<std::vector<cv::Rect>> DetectFaces(const DetectorConfig& cfg, DetectorState& st, const cv::Mat& bgr) {
   try {
     if (!st.loaded) {
@@ -76,6 +60,8 @@ Result<std::vector<cv::Rect>> DetectFaces(const DetectorConfig& cfg, DetectorSta
   }
 }
 
+namespace {
+
 // <models dir>/face_detection_yunet_320.onnx, else the shared models folder beside the repository
 // (<repo>/../shared/models, where the OpenCV-zoo model is provided), else the first candidate.
 std::string DefaultYunetPath() {
@@ -97,6 +83,8 @@ Result<cv::Size> SizeParam(const OpParams& p, const std::string& name) {
   if (v.size() != 2) return Status::InvalidArgument(name + ": expected [width, height]");
   return cv::Size(static_cast<int>(v[0]), static_cast<int>(v[1]));
 }
+
+}  // namespace
 
 Result<std::shared_ptr<const DetectorConfig>> MakeConfig(const OpParams& p, const std::string& op) {
   auto cfg = std::make_shared<DetectorConfig>();
@@ -155,7 +143,7 @@ std::vector<ParamSpec> DetectorParams() {
   };
 }
 
-const char* kDetectorDoc =
+const char* const kDetectorDoc =
     " Detection (Data-Juicer's detect_faces): the image is decoded (shared per worker with the other "
     "image ops), converted to grey and run through cv::CascadeClassifier::detectMultiScale with "
     "scaleFactor, minNeighbors, minSize and maxSize (defaults 1.1, 3, none, none), the cascade being "
@@ -170,6 +158,8 @@ const char* kDetectorDoc =
     "far fewer false positives than the cascade, so counts differ from Data-Juicer's. Decoding is "
     "OpenCV's (libjpeg-turbo, libpng) where Data-Juicer uses PIL: pixels may differ by rounding, which can "
     "move a borderline detection.";
+
+namespace {
 
 OpInfo FaceCountInfo() {
   OpInfo info;

@@ -10,6 +10,7 @@
 
 #include "ops/dedup/document_deduplicator.h"
 #include "ops/image/image_hash.h"
+#include "ops/image/image_near_dedup.h"
 #include "ops/image/image_ops.h"
 #include "ops/image/nsfw_ops.h"
 #include "media/image_io.h"
@@ -125,6 +126,7 @@ struct ImageDedupState final : DatasetState {
   std::vector<Group> groups;
   std::vector<uint64_t> kept;
   uint64_t n = 0;
+  NearDupCollector near;  // hamming_threshold > 0: samples with images
 };
 
 class ImageDeduplicator final : public DatasetOp {
@@ -134,7 +136,8 @@ class ImageDeduplicator final : public DatasetOp {
         method_(method),
         consider_text_(params.GetBool("consider_text")),
         lowercase_(params.GetBool("lowercase")),
-        ignore_non_character_(params.GetBool("ignore_non_character")) {}
+        ignore_non_character_(params.GetBool("ignore_non_character")),
+        hamming_threshold_(static_cast<int>(params.GetInt("hamming_threshold"))) {}
 
   Status Prepare(Sample& sample, WorkerContext& ctx) const override {
     if (consider_text_ && !sample.Has(fields::kHash)) {
@@ -163,6 +166,15 @@ class ImageDeduplicator final : public DatasetOp {
     const Sample::Field* img = sample.Find(fields::kImageHash);
     JUICER_CHECK_INTERNAL(img != nullptr, "image_deduplicator: sample observed without __dj__imagehash");
     std::string key = FieldString(*img);
+    if (hamming_threshold_ > 0 && !key.empty()) {  // near-duplicate mode: clustered in Finalize
+      std::string text;
+      if (consider_text_) {
+        const Sample::Field* txt = sample.Find(fields::kHash);
+        JUICER_CHECK_INTERNAL(txt != nullptr, "image_deduplicator: sample observed without __dj__hash");
+        text = FieldString(*txt);
+      }
+      return st.near.Add(pos, key, text);
+    }
     if (consider_text_) {
       const Sample::Field* txt = sample.Find(fields::kHash);
       JUICER_CHECK_INTERNAL(txt != nullptr, "image_deduplicator: sample observed without __dj__hash");
@@ -191,8 +203,16 @@ class ImageDeduplicator final : public DatasetOp {
       return sel;
     }
     sel.positions = std::move(st.kept);
+    std::vector<Group> near_dups;
+    if (st.near.size() > 0) {
+      NearDupCollector::Clustering c = st.near.Cluster(hamming_threshold_);
+      std::vector<uint64_t> merged(sel.positions.size() + c.kept.size());
+      std::merge(sel.positions.begin(), sel.positions.end(), c.kept.begin(), c.kept.end(), merged.begin());
+      sel.positions = std::move(merged);
+      for (const auto& cl : c.clusters) near_dups.push_back(Group{cl.first, cl.second, cl.count});
+    }
     if (ctx.trace_num > 0) {
-      std::vector<Group> dups;
+      std::vector<Group> dups = std::move(near_dups);
       for (const Group& g : st.groups)
         if (g.count > 1) dups.push_back(g);
       std::stable_sort(dups.begin(), dups.end(), [](const Group& a, const Group& b) { return a.count > b.count; });
@@ -205,6 +225,7 @@ class ImageDeduplicator final : public DatasetOp {
  private:
   ImageHashMethod method_;
   bool consider_text_, lowercase_, ignore_non_character_;
+  int hamming_threshold_;
 };
 
 OpInfo ImageDeduplicatorInfo() {
@@ -241,7 +262,16 @@ OpInfo ImageDeduplicatorInfo() {
       "already kept sample (with consider_text: one with the same text hash) is >= embedding_threshold, "
       "else kept. Comparison is brute force, O(samples x kept). Samples without images are kept (with "
       "consider_text: deduplicated by text, as above). Unavailable until scripts/setup.sh has installed "
-      "the model.";
+      "the model. "
+      "Near duplicates (juicer only): with hamming_threshold = t > 0, two samples with images are "
+      "duplicates when they have the same number of images, every pair of corresponding image hashes "
+      "differs in at most t of its 64 bits, and (consider_text) their texts hash alike; duplicates are "
+      "linked transitively (union-find) and the first sample of each cluster is kept, so a chain a~b~c "
+      "keeps only a even when a and c are further apart. Candidates come from a multi-index "
+      "(pigeonhole) search over t+1 blocks of the first image's hash, not from comparing all pairs. "
+      "A resized or JPEG re-encoded copy is typically within 0-6 bits of its source with phash; "
+      "unrelated images are around 32 bits apart; t above about 12 links unrelated images and makes "
+      "the index blocks small, so the search slows (t <= 24).";
   info.params = {
       ParamSpec{.name = "method", .type = ParamType::kString, .default_value = std::string("phash"),
                 .doc = "image hash: phash, dhash, whash or ahash; or embedding (juicer only: near duplicates by "
@@ -257,6 +287,10 @@ OpInfo ImageDeduplicatorInfo() {
                 .min_value = -1.0, .max_value = 1.0},
       ParamSpec{.name = "model_path", .type = ParamType::kString, .default_value = std::string(""),
                 .doc = "method embedding: tfjs model directory; empty = <models dir>/nsfw_mobilenet_v2"},
+      ParamSpec{.name = "hamming_threshold", .type = ParamType::kInt, .default_value = int64_t{0},
+                .doc = "juicer: samples whose image hashes differ in at most this many bits (of 64, image by "
+                       "image) are near duplicates; 0 = exact match (Data-Juicer)",
+                .min_value = 0.0, .max_value = double{kMaxHammingThreshold}},
   };
   info.factory = [](const OpInfo& i, const OpParams& p) -> Result<std::unique_ptr<Op>> {
     if (p.GetString("method") == "embedding") return MakeEmbeddingDeduplicator(i, p);

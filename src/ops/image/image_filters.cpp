@@ -9,6 +9,7 @@
 
 #include "ops/image/image_filter_base.h"
 #include "ops/image/image_ops.h"
+#include "ops/image/image_quality.h"
 
 namespace juicer::image_ops {
 
@@ -121,9 +122,11 @@ OpInfo SizeInfo() {
   return info;
 }
 
+}  // namespace
+
 // ---- pixel statistics (decoded through the worker's image cache) ----
 
-cv::Mat Grey(const cv::Mat& bgr) {
+static cv::Mat Grey(const cv::Mat& bgr) {
   cv::Mat g;
   cv::cvtColor(bgr, g, cv::COLOR_BGR2GRAY);
   return g;
@@ -172,6 +175,8 @@ double GreyEntropy(const cv::Mat& bgr) {
   return h;
 }
 
+namespace {
+
 using PixelFn = double (*)(const cv::Mat&);
 
 OpInfo PixelStatInfo(std::string name, std::string key, std::string summary, std::string description,
@@ -202,12 +207,6 @@ OpInfo PixelStatInfo(std::string name, std::string key, std::string summary, std
   return info;
 }
 
-constexpr const char* kBrisqueModel = "/usr/share/opencv4/quality/brisque_model_live.yml";
-constexpr const char* kBrisqueRange = "/usr/share/opencv4/quality/brisque_range_live.yml";
-
-struct BrisqueState final : OpWorkerState {
-  cv::Ptr<cv::quality::QualityBRISQUE> model;
-};
 
 OpInfo BrisqueInfo() {
   OpInfo info;
@@ -234,23 +233,14 @@ OpInfo BrisqueInfo() {
   info.stat_keys = {"image_brisque"};
   info.factory = [](const OpInfo& i, const OpParams& p) -> Result<std::unique_ptr<Op>> {
     const std::string model = p.GetString("model_path"), range = p.GetString("range_path");
-    std::error_code ec;
-    for (const std::string& f : {model, range})
-      if (!std::filesystem::is_regular_file(f, ec))
-        return Status::Unavailable("image_brisque_filter: BRISQUE file '" + f +
-                                   "' not found; install Debian's opencv-data (scripts/setup.sh does) or "
-                                   "pass model_path/range_path");
+    JUICER_RETURN_IF_ERROR(CheckBrisqueFiles(model, range));
     return MakeRange(i, p, {"image_brisque"}, {{p.GetOptDouble("min_score"), p.GetOptDouble("max_score")}},
                      [model, range](const Op& op, media::SampleImage& img, WorkerContext& ctx,
                                     StatScalar* out) -> Status {
                        JUICER_ASSIGN_OR_RETURN(std::shared_ptr<const cv::Mat> m, img.Pixels());
-                       auto& st = ctx.StateFor<BrisqueState>(&op);
-                       try {
-                         if (!st.model) st.model = cv::quality::QualityBRISQUE::create(model, range);
-                         out[0] = st.model->compute(*m)[0];
-                       } catch (const cv::Exception& e) {
-                         return Status::DataError("image '" + img.path() + "': BRISQUE failed: " + e.what());
-                       }
+                       auto score = BrisqueScore(ctx.StateFor<BrisqueState>(&op), model, range, *m);
+                       if (!score.ok()) return score.status().WithContext("image '" + img.path() + "': ");
+                       out[0] = *score;
                        return Status::OK();
                      });
   };
@@ -258,6 +248,25 @@ OpInfo BrisqueInfo() {
 }
 
 }  // namespace
+
+Status CheckBrisqueFiles(const std::string& model, const std::string& range) {
+  std::error_code ec;
+  for (const std::string& f : {model, range})
+    if (!std::filesystem::is_regular_file(f, ec))
+      return Status::Unavailable("BRISQUE file '" + f +
+                                 "' not found; install Debian's opencv-data (scripts/setup.sh does) or "
+                                 "pass model_path/range_path");
+  return Status::OK();
+}
+
+Result<double> BrisqueScore(BrisqueState& st, const std::string& model, const std::string& range, const cv::Mat& bgr) {
+  try {
+    if (!st.model) st.model = cv::quality::QualityBRISQUE::create(model, range);
+    return st.model->compute(bgr)[0];
+  } catch (const cv::Exception& e) {
+    return Status::DataError(std::string("BRISQUE failed: ") + e.what());
+  }
+}
 
 Status RegisterImageBasicFilters(OpRegistry& registry) {
   JUICER_RETURN_IF_ERROR(registry.Add(ShapeInfo()));
@@ -303,6 +312,8 @@ Status RegisterImageOps(OpRegistry& registry) {
   JUICER_RETURN_IF_ERROR(image_ops::RegisterImageQualityFilters(registry));
   JUICER_RETURN_IF_ERROR(image_ops::RegisterImageFaceFilters(registry));
   JUICER_RETURN_IF_ERROR(image_ops::RegisterImageDeduplicator(registry));
+  JUICER_RETURN_IF_ERROR(image_ops::RegisterImageAestheticsFilter(registry));
+  JUICER_RETURN_IF_ERROR(image_ops::RegisterImageMappers(registry));
   return Status::OK();
 }
 

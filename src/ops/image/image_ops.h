@@ -13,6 +13,8 @@ Status RegisterImageBasicFilters(OpRegistry& registry);    // shape, aspect rati
 Status RegisterImageQualityFilters(OpRegistry& registry);  // sharpness, colorfulness, entropy, BRISQUE
 Status RegisterImageFaceFilters(OpRegistry& registry);     // face count, face ratio
 Status RegisterImageDeduplicator(OpRegistry& registry);
+Status RegisterImageAestheticsFilter(OpRegistry& registry);  // heuristic aesthetics score
+Status RegisterImageMappers(OpRegistry& registry);           // blur, face blur, resize
 }  // namespace image_ops
 
 }  // namespace juicer
