@@ -41,6 +41,7 @@ const std::vector<std::string> kBuiltinOps = {
     "image_face_count_filter",
     "image_face_ratio_filter",
     "image_nsfw_filter",
+    "image_ocr_area_ratio_filter",
     "image_pair_similarity_filter",
     "image_resize_mapper",
     "image_shape_filter",

@@ -314,6 +314,7 @@ Status RegisterImageOps(OpRegistry& registry) {
   JUICER_RETURN_IF_ERROR(image_ops::RegisterImageDeduplicator(registry));
   JUICER_RETURN_IF_ERROR(image_ops::RegisterImageAestheticsFilter(registry));
   JUICER_RETURN_IF_ERROR(image_ops::RegisterImageMappers(registry));
+  JUICER_RETURN_IF_ERROR(image_ops::RegisterImageOcrFilter(registry));
   return Status::OK();
 }
 

@@ -15,6 +15,7 @@ Status RegisterImageFaceFilters(OpRegistry& registry);     // face count, face r
 Status RegisterImageDeduplicator(OpRegistry& registry);
 Status RegisterImageAestheticsFilter(OpRegistry& registry);  // heuristic aesthetics score
 Status RegisterImageMappers(OpRegistry& registry);           // blur, face blur, resize
+Status RegisterImageOcrFilter(OpRegistry& registry);         // Tesseract text-area ratio
 }  // namespace image_ops
 
 }  // namespace juicer
