@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <numeric>
 
 namespace juicer::image_ops {
@@ -44,34 +45,77 @@ NearDupCollector::Clustering NearDupCollector::Cluster(int threshold) const {
     while (parent[x] != x) x = parent[x] = parent[parent[x]];
     return x;
   };
-  // blocks of the first image's hash: threshold+1 contiguous bit ranges of (nearly) equal width
-  const int blocks = threshold + 1;
+  // Multi-index hashing (Norouzi et al. 2012): the first image's hash is cut into m contiguous
+  // blocks; two hashes within `threshold` bits differ in at most r = threshold / m bits on some block,
+  // so each item probes, per block, every value within r bits of its own. m (2..8) minimises
+  // probes * (4 + expected bucket size) for n uniformly spread hashes (a probe costs about as much as
+  // four full comparisons).
+  auto choose = [&](int m, double* cost) {
+    const int b = 64 / m, r = threshold / m;
+    double probes = 0, c = 1;
+    for (int k = 0; k <= r; ++k) {
+      probes += c;
+      c = c * (b - k) / (k + 1);
+    }
+    *cost = m * probes * (4.0 + static_cast<double>(n) / std::ldexp(1.0, b));  // a probe ~ 4 comparisons
+  };
+  int blocks = 2;
+  double best = 0;
+  choose(2, &best);
+  for (int m = 3; m <= 8; ++m) {
+    double c;
+    choose(m, &c);
+    if (c < best) {
+      best = c;
+      blocks = m;
+    }
+  }
+  const int radius = threshold / blocks;
   std::vector<int> lo(blocks), width(blocks);
   for (int b = 0, at = 0; b < blocks; ++b) {
     width[b] = 64 / blocks + (b < 64 % blocks ? 1 : 0);
     lo[b] = at;
     at += width[b];
   }
+  // masks of at most `radius` set bits within a block of width w (w is 64/blocks or one more)
+  auto masks_for = [&](int w) {
+    std::vector<uint64_t> out = {0};
+    std::vector<uint64_t> frontier = {0};
+    for (int k = 1; k <= radius; ++k) {
+      std::vector<uint64_t> next;
+      for (uint64_t m : frontier) {
+        const int top = m == 0 ? -1 : 63 - std::countl_zero(m);
+        for (int bit = top + 1; bit < w; ++bit) next.push_back(m | (uint64_t{1} << bit));
+      }
+      out.insert(out.end(), next.begin(), next.end());
+      frontier = std::move(next);
+    }
+    return out;
+  };
+  const std::vector<uint64_t> masks_narrow = masks_for(64 / blocks), masks_wide = masks_for(64 / blocks + 1);
   std::vector<std::unordered_map<uint64_t, std::vector<uint32_t>>> index(blocks);
   std::vector<uint32_t> seen(n, UINT32_MAX);  // last item that compared against this one
   for (uint32_t i = 0; i < n; ++i) {
     const uint64_t h = words_[start_[i]];
     for (int b = 0; b < blocks; ++b) {
-      const uint64_t bits = width[b] == 64 ? h : (h >> lo[b]) & ((uint64_t{1} << width[b]) - 1);
-      const uint64_t key = (static_cast<uint64_t>(group_[i]) << 32) ^ bits;  // widths <= 32 when blocks >= 2
-      auto& bucket = index[b][key];
-      for (uint32_t j : bucket) {
-        if (seen[j] == i || group_[j] != group_[i]) continue;
-        seen[j] = i;
-        const uint32_t ri = find(i), rj = find(j);
-        if (ri == rj) continue;
-        ++res.comparisons;
-        bool near = true;
-        for (uint32_t k = 0; near && k < start_[i + 1] - start_[i]; ++k)
-          near = std::popcount(words_[start_[i] + k] ^ words_[start_[j] + k]) <= threshold;
-        if (near) parent[std::max(ri, rj)] = std::min(ri, rj);  // the root is the earliest member
+      const uint64_t bits = (h >> lo[b]) & ((uint64_t{1} << width[b]) - 1);
+      const uint64_t group = static_cast<uint64_t>(group_[i]) << 32;  // blocks are <= 32 bits wide
+      for (uint64_t mask : width[b] == 64 / blocks ? masks_narrow : masks_wide) {
+        auto it = index[b].find(group ^ bits ^ mask);
+        if (it == index[b].end()) continue;
+        for (uint32_t j : it->second) {
+          if (seen[j] == i) continue;
+          seen[j] = i;
+          const uint32_t ri = find(i), rj = find(j);
+          if (ri == rj) continue;
+          ++res.comparisons;
+          bool near = true;
+          for (uint32_t k = 0; near && k < start_[i + 1] - start_[i]; ++k)
+            near = std::popcount(words_[start_[i] + k] ^ words_[start_[j] + k]) <= threshold;
+          if (near) parent[std::max(ri, rj)] = std::min(ri, rj);  // the root is the earliest member
+        }
       }
-      bucket.push_back(i);
+      index[b][group ^ bits].push_back(i);
     }
   }
   std::vector<uint64_t> count(n, 0);

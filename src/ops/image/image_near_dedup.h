@@ -1,9 +1,10 @@
 // Near-duplicate clustering for image_deduplicator's hamming_threshold mode: samples whose 64-bit
 // image hashes differ in at most `threshold` bits (image by image) are linked, linked samples form
 // clusters (union-find, transitive), the first sample of each cluster is kept. Candidate pairs come
-// from a multi-index (pigeonhole) search: the 64 bits are cut into threshold+1 contiguous blocks, and
-// two hashes within distance `threshold` agree exactly on at least one block, so only samples sharing
-// a block value are compared.
+// from multi-index hashing (a pigeonhole search): the 64 bits are cut into m contiguous blocks, and
+// two hashes within distance t differ in at most t/m bits on at least one block, so each sample only
+// probes, per block, the values within t/m bits of its own; m is chosen from t and the number of
+// samples to minimise the expected work.
 #pragma once
 
 #include <cstdint>
