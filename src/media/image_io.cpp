@@ -1,5 +1,7 @@
 #include "media/image_io.h"
 
+#include <opencv2/imgproc.hpp>
+
 #include <sys/stat.h>
 
 #include <cstdlib>
@@ -254,6 +256,36 @@ Result<std::shared_ptr<const cv::Mat>> SampleImage::Pixels() {
   auto m = WorkerImageCache(ctx_).Get(p);
   if (!m.ok()) return Wrap(m.status());
   return m;
+}
+
+cv::Mat ToRgbOnWhite(const cv::Mat& decoded) {
+  cv::Mat img = decoded;
+  if (img.depth() != CV_8U) {
+    cv::Mat tmp;
+    img.convertTo(tmp, CV_8U, img.depth() == CV_16U ? 1.0 / 257 : 255.0);
+    img = tmp;
+  }
+  cv::Mat rgb;
+  if (img.channels() == 4) {  // composite on white
+    rgb.create(img.rows, img.cols, CV_8UC3);
+    for (int y = 0; y < img.rows; ++y) {
+      const uint8_t* s = img.ptr<uint8_t>(y);
+      uint8_t* d = rgb.ptr<uint8_t>(y);
+      for (int x = 0; x < img.cols; ++x, s += 4, d += 3) {
+        const int a = s[3];
+        for (int c = 0; c < 3; ++c) d[2 - c] = static_cast<uint8_t>((s[c] * a + 255 * (255 - a) + 127) / 255);
+      }
+    }
+  } else if (img.channels() == 3) {
+    cv::cvtColor(img, rgb, cv::COLOR_BGR2RGB);
+  } else if (img.channels() == 1) {
+    cv::cvtColor(img, rgb, cv::COLOR_GRAY2RGB);
+  } else {
+    cv::Mat bgr;
+    cv::cvtColor(img, bgr, cv::COLOR_BGRA2BGR);  // 2-channel images are rare; OpenCV has no direct path
+    cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+  }
+  return rgb;
 }
 
 }  // namespace juicer::media

@@ -99,4 +99,8 @@ class SampleImage {
   ImageHeader header_;
 };
 
+// An 8-bit RGB copy of a decoded image (cv::IMREAD_UNCHANGED: any depth, 1-4 channels), alpha
+// composited on white: the pixels the clip probe trains on and the image-text ops score.
+cv::Mat ToRgbOnWhite(const cv::Mat& decoded);
+
 }  // namespace juicer::media

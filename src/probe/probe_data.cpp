@@ -1,5 +1,7 @@
 #include "probe/probe_data.h"
 
+#include "media/image_io.h"
+
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
@@ -96,31 +98,7 @@ Result<std::vector<ProbeRecord>> ReadProbeRecords(const std::string& dataset_pat
 Result<std::vector<uint8_t>> ImagePixels(const std::string& path, int res) {
   cv::Mat img = cv::imread(path, cv::IMREAD_UNCHANGED);
   if (img.empty()) return Status::DataError("cannot decode image '" + path + "'");
-  if (img.depth() != CV_8U) {
-    cv::Mat tmp;
-    img.convertTo(tmp, CV_8U, img.depth() == CV_16U ? 1.0 / 257 : 255.0);
-    img = tmp;
-  }
-  cv::Mat rgb;
-  if (img.channels() == 4) {  // composite on white
-    rgb.create(img.rows, img.cols, CV_8UC3);
-    for (int y = 0; y < img.rows; ++y) {
-      const uint8_t* s = img.ptr<uint8_t>(y);
-      uint8_t* d = rgb.ptr<uint8_t>(y);
-      for (int x = 0; x < img.cols; ++x, s += 4, d += 3) {
-        const int a = s[3];
-        for (int c = 0; c < 3; ++c) d[2 - c] = static_cast<uint8_t>((s[c] * a + 255 * (255 - a) + 127) / 255);
-      }
-    }
-  } else if (img.channels() == 3) {
-    cv::cvtColor(img, rgb, cv::COLOR_BGR2RGB);
-  } else if (img.channels() == 1) {
-    cv::cvtColor(img, rgb, cv::COLOR_GRAY2RGB);
-  } else {
-    cv::Mat bgr;
-    cv::cvtColor(img, bgr, cv::COLOR_BGRA2BGR);  // 2-channel images are rare; OpenCV has no direct path
-    cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
-  }
+  const cv::Mat rgb = media::ToRgbOnWhite(img);
   const double scale = static_cast<double>(res) / std::max(rgb.cols, rgb.rows);
   const int w = std::max(1, static_cast<int>(rgb.cols * scale + 0.5)),
             h = std::max(1, static_cast<int>(rgb.rows * scale + 0.5));

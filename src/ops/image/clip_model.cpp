@@ -89,32 +89,7 @@ Result<cv::Mat> DecodeWithAlpha(const std::string& path, const media::ImageHeade
     return Status::DataError("image '" + path + "' cannot be decoded: " + e.what());
   }
   if (img.empty()) return Status::DataError("image '" + path + "' cannot be decoded (corrupt or truncated data)");
-  if (img.depth() != CV_8U) {
-    cv::Mat tmp;
-    img.convertTo(tmp, CV_8U, img.depth() == CV_16U ? 1.0 / 257 : 255.0);
-    img = tmp;
-  }
-  cv::Mat rgb;
-  if (img.channels() == 4) {
-    rgb.create(img.rows, img.cols, CV_8UC3);
-    for (int y = 0; y < img.rows; ++y) {
-      const uint8_t* s = img.ptr<uint8_t>(y);
-      uint8_t* d = rgb.ptr<uint8_t>(y);
-      for (int x = 0; x < img.cols; ++x, s += 4, d += 3) {
-        const int a = s[3];
-        for (int c = 0; c < 3; ++c) d[2 - c] = static_cast<uint8_t>((s[c] * a + 255 * (255 - a) + 127) / 255);
-      }
-    }
-  } else if (img.channels() == 3) {
-    cv::cvtColor(img, rgb, cv::COLOR_BGR2RGB);
-  } else if (img.channels() == 1) {
-    cv::cvtColor(img, rgb, cv::COLOR_GRAY2RGB);
-  } else {
-    cv::Mat bgr;
-    cv::cvtColor(img, bgr, cv::COLOR_BGRA2BGR);
-    cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
-  }
-  return rgb;
+  return media::ToRgbOnWhite(img);
 }
 
 // Prepared pixels of one worker, shared by every clip op on it (keyed by file, size, mtime, resolution
