@@ -110,13 +110,6 @@ std::string ImageHashHex(const cv::Mat& bgr, ImageHashMethod method) {
 
 namespace {
 
-std::string FieldString(const Sample::Field& f) {
-  if (f.has_decoded) return f.decoded;
-  std::string_view raw = f.RawText();
-  if (raw.size() >= 2 && raw.front() == '"') raw = raw.substr(1, raw.size() - 2);
-  return std::string(raw);
-}
-
 struct Group {
   uint64_t first = 0, second = 0, count = 0;
 };
@@ -165,13 +158,13 @@ class ImageDeduplicator final : public DatasetOp {
     ++st.n;
     const Sample::Field* img = sample.Find(fields::kImageHash);
     JUICER_CHECK_INTERNAL(img != nullptr, "image_deduplicator: sample observed without __dj__imagehash");
-    std::string key = FieldString(*img);
+    std::string key = HashFieldString(*img);
     if (hamming_threshold_ > 0 && !key.empty()) {  // near-duplicate mode: clustered in Finalize
       std::string text;
       if (consider_text_) {
         const Sample::Field* txt = sample.Find(fields::kHash);
         JUICER_CHECK_INTERNAL(txt != nullptr, "image_deduplicator: sample observed without __dj__hash");
-        text = FieldString(*txt);
+        text = HashFieldString(*txt);
       }
       return st.near.Add(pos, key, text);
     }
@@ -179,7 +172,7 @@ class ImageDeduplicator final : public DatasetOp {
       const Sample::Field* txt = sample.Find(fields::kHash);
       JUICER_CHECK_INTERNAL(txt != nullptr, "image_deduplicator: sample observed without __dj__hash");
       key += '\n';
-      key += FieldString(*txt);
+      key += HashFieldString(*txt);
     } else if (key.empty()) {  // no image: never a duplicate (Data-Juicer)
       st.kept.push_back(pos);
       return Status::OK();

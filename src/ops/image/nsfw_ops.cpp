@@ -1,4 +1,5 @@
 // image_nsfw_filter and image_deduplicator's embedding method, both on nsfwjs's MobileNetV2.
+#include "ops/image/image_hash.h"
 #include "ops/image/nsfw_ops.h"
 
 #include <algorithm>
@@ -207,13 +208,6 @@ void Normalize(float* v, size_t d) {
   for (size_t i = 0; i < d; ++i) v[i] = static_cast<float>(v[i] * inv);
 }
 
-std::string FieldText(const Sample::Field& f) {
-  if (f.has_decoded) return f.decoded;
-  std::string_view raw = f.RawText();
-  if (raw.size() >= 2 && raw.front() == '"') raw = raw.substr(1, raw.size() - 2);
-  return std::string(raw);
-}
-
 struct Kept {
   uint64_t pos = 0, first_dup = 0, dups = 0;
 };
@@ -250,7 +244,7 @@ class EmbeddingDeduplicator final : public DatasetOp {
       sample.SetString(fields::kHash, hex);
     }
     if (const Sample::Field* f = sample.Find(fields::kImageHash); f != nullptr) {
-      const std::string v = FieldText(*f);
+      const std::string v = HashFieldString(*f);
       if (v.empty() || v.rfind(kEmbPrefix, 0) == 0) return Status::OK();  // ours; a perceptual hash is redone
     }
     std::vector<float> probs, emb;
@@ -278,12 +272,12 @@ class EmbeddingDeduplicator final : public DatasetOp {
     ++st.n;
     const Sample::Field* img = sample.Find(fields::kImageHash);
     JUICER_CHECK_INTERNAL(img != nullptr, "image_deduplicator: sample observed without __dj__imagehash");
-    const std::string v = FieldText(*img);
+    const std::string v = HashFieldString(*img);
     std::string key;
     if (consider_text_) {
       const Sample::Field* txt = sample.Find(fields::kHash);
       JUICER_CHECK_INTERNAL(txt != nullptr, "image_deduplicator: sample observed without __dj__hash");
-      key = FieldText(*txt);
+      key = HashFieldString(*txt);
     }
     auto keep = [&](EmbDedupState::Group& g) {
       g.kept.push_back(st.all.size());
