@@ -1,5 +1,7 @@
 #include "analysis/probe_stats.h"
 
+#include "analysis/correlation.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -201,6 +203,64 @@ ClusterCut ClusterByCorrelation(const std::vector<double>& corr, size_t n, std::
     for (size_t i = 0; i < n; ++i) cut.labels[i] = 0;
   }
   return cut;
+}
+
+PowerLawFit FitPowerLaw(std::span<const double> x, std::span<const double> y) {
+  PowerLawFit f;
+  f.a = f.b = f.r2 = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> lx, ly;
+  for (size_t i = 0; i < std::min(x.size(), y.size()); ++i) {
+    if (x[i] > 0 && y[i] > 0 && std::isfinite(x[i]) && std::isfinite(y[i])) {
+      lx.push_back(std::log(x[i]));
+      ly.push_back(std::log(y[i]));
+    }
+  }
+  f.n = lx.size();
+  if (f.n < 2) return f;
+  double mx = 0, my = 0;
+  for (size_t i = 0; i < f.n; ++i) {
+    mx += lx[i];
+    my += ly[i];
+  }
+  mx /= static_cast<double>(f.n);
+  my /= static_cast<double>(f.n);
+  double sxx = 0, sxy = 0, syy = 0;
+  for (size_t i = 0; i < f.n; ++i) {
+    sxx += (lx[i] - mx) * (lx[i] - mx);
+    sxy += (lx[i] - mx) * (ly[i] - my);
+    syy += (ly[i] - my) * (ly[i] - my);
+  }
+  if (sxx <= 0) return f;
+  f.b = sxy / sxx;
+  f.a = std::exp(my - f.b * mx);
+  double sse = 0;
+  for (size_t i = 0; i < f.n; ++i) {
+    const double e = ly[i] - (my + f.b * (lx[i] - mx));
+    sse += e * e;
+  }
+  f.r2 = syy > 0 ? 1.0 - sse / syy : 1.0;
+  return f;
+}
+
+RankCorrelation SpearmanExact(std::span<const double> x, std::span<const double> y) {
+  RankCorrelation r;
+  r.n = std::min(x.size(), y.size());
+  r.rho = SpearmanCorrelation(x.first(r.n), y.first(r.n));
+  if (!std::isfinite(r.rho) || r.n > 9) {
+    r.p = std::numeric_limits<double>::quiet_NaN();
+    return r;
+  }
+  std::vector<double> perm(y.begin(), y.begin() + static_cast<std::ptrdiff_t>(r.n));
+  std::sort(perm.begin(), perm.end());
+  size_t total = 0, extreme = 0;
+  const double observed = std::fabs(r.rho) - 1e-12;
+  do {
+    const double rho = SpearmanCorrelation(x.first(r.n), perm);
+    ++total;
+    extreme += std::isfinite(rho) && std::fabs(rho) >= observed;
+  } while (std::next_permutation(perm.begin(), perm.end()));
+  r.p = static_cast<double>(extreme) / static_cast<double>(total);
+  return r;
 }
 
 }  // namespace juicer

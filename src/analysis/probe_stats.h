@@ -53,4 +53,21 @@ struct ClusterCut {
 // best mean silhouette (k = 1 when n < 3 or no cut has a positive silhouette).
 ClusterCut ClusterByCorrelation(const std::vector<double>& corr, size_t n, std::vector<Merge>* merges = nullptr);
 
+// Power law y = a * x^b fitted by least squares on (log x, log y) (points with x, y > 0; for a metric
+// that falls with compute b is negative). r2 is the coefficient of determination in log space; NaN
+// fields when fewer than two usable points or all x equal.
+struct PowerLawFit {
+  double a = 0, b = 0, r2 = 0;
+  size_t n = 0;
+};
+PowerLawFit FitPowerLaw(std::span<const double> x, std::span<const double> y);
+
+// Spearman's rho of (x, y) and its exact two-sided permutation p-value (all n! orderings of y; n <= 9,
+// else NaN p): the share of orderings with |rho| >= the observed |rho|.
+struct RankCorrelation {
+  size_t n = 0;
+  double rho = 0, p = 1;
+};
+RankCorrelation SpearmanExact(std::span<const double> x, std::span<const double> y);
+
 }  // namespace juicer

@@ -83,5 +83,36 @@ TEST(ProbeStats, ClusterByCorrelationFindsBlocks) {
   EXPECT_GT(cut.silhouette, 0.8);
 }
 
+TEST(ProbeStats, PowerLawFitRecoversExponent) {
+  const std::vector<double> x = {1, 2, 4, 8};
+  std::vector<double> y;
+  for (double v : x) y.push_back(0.3 * std::pow(v, 0.25));
+  const PowerLawFit f = FitPowerLaw(x, y);
+  EXPECT_EQ(f.n, 4u);
+  EXPECT_NEAR(f.a, 0.3, 1e-12);
+  EXPECT_NEAR(f.b, 0.25, 1e-12);
+  EXPECT_NEAR(f.r2, 1.0, 1e-12);
+  // Noisy points: r2 below 1, non-positive points ignored.
+  const std::vector<double> y2 = {0.30, 0.37, 0.40, 0.48, -1};
+  const std::vector<double> x2 = {1, 2, 4, 8, 16};
+  const PowerLawFit g = FitPowerLaw(x2, y2);
+  EXPECT_EQ(g.n, 4u);
+  EXPECT_GT(g.b, 0.1);
+  EXPECT_LT(g.r2, 1.0);
+  EXPECT_TRUE(std::isnan(FitPowerLaw(std::vector<double>{1}, std::vector<double>{1}).b));
+}
+
+TEST(ProbeStats, SpearmanExactPermutationP) {
+  // Perfect agreement of 5 items: rho 1, p = 2/120 (the identity and the reversal are as extreme).
+  const std::vector<double> x = {1, 2, 3, 4, 5};
+  const RankCorrelation r = SpearmanExact(x, std::vector<double>{10, 20, 30, 40, 50});
+  EXPECT_DOUBLE_EQ(r.rho, 1.0);
+  EXPECT_NEAR(r.p, 2.0 / 120.0, 1e-12);
+  const RankCorrelation q = SpearmanExact(x, std::vector<double>{3, 1, 5, 2, 4});
+  EXPECT_LT(std::fabs(q.rho), 0.5);
+  EXPECT_GT(q.p, 0.3);
+  EXPECT_TRUE(std::isnan(SpearmanExact(std::vector<double>(10, 1.0), std::vector<double>(10, 1.0)).p));
+}
+
 }  // namespace
 }  // namespace juicer

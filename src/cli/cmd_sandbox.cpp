@@ -28,6 +28,8 @@ const char* kHelp =
     "       juicer sandbox probe --data DATA.jsonl --task clip|caption|lm --ops RECIPE.yaml --out DIR\n"
     "                            [--seeds 3] [--parallel 2] [--steps N] [--batch-size N] [--size xs]\n"
     "                            [--eval EVAL.jsonl ...] [--metric KEY] [--lower-is-better] [--set k=v] [--quiet]\n"
+    "                            [--top-k 3] [--min-pool 32] [--scale-factors 1,2,4] [--transfer-size m]\n"
+    "                            [--transfer-pools 2] [--skip recipes,scaling,refine,transfer,diversity]\n"
     "\n"
     "run: runs a Data-Juicer sandbox config (probe -> refine_recipe -> execution -> evaluation jobs, one\n"
     "pipeline or `pipelines:`, iterations). The whole config is validated before the first job; every job's\n"
@@ -38,7 +40,11 @@ const char* kHelp =
     "probe: stats of every OP of the recipe, low/mid/high thirds per OP + a random third per seed, one probe\n"
     "model per pool and seed at equal compute (--parallel at a time, resumable), each pool's metric with a\n"
     "95% interval and its change vs. the random pool (paired t and sign-flip tests), OPs ranked by their\n"
-    "best third, stat correlations and OP clusters -> DIR/results.json and DIR/report.html.\n";
+    "best third, stat correlations and OP clusters; then recipes (top-1..top-k OPs and the best OP of each\n"
+    "cluster: intersections of their best thirds at a common size), the scaling pyramid (repeat the top\n"
+    "pool vs. add lower levels at equal compute, power-law fits), the refined Data-Juicer recipe applied to\n"
+    "the full data, the transfer check (top and bottom pools re-run at --transfer-size, Spearman of the\n"
+    "rankings) and pool diversity -> DIR/results.json and DIR/report.html. Rerunning resumes.\n";
 
 int Run(const std::vector<std::string>& args) {
   std::string config, work_dir;
@@ -169,7 +175,9 @@ int Probe(const std::vector<std::string>& args) {
     } else if (a == "--lower-is-better") {
       o.lower_is_better = true;
     } else if ((a == "--data" || a == "--task" || a == "--ops" || a == "--out" || a == "--eval" || a == "--metric" ||
-                a == "--size" || a == "--set" || a == "--seeds" || a == "--parallel" || a == "--steps" || a == "--batch-size") &&
+                a == "--size" || a == "--set" || a == "--seeds" || a == "--parallel" || a == "--steps" || a == "--batch-size" ||
+                a == "--top-k" || a == "--min-pool" || a == "--scale-factors" || a == "--transfer-size" ||
+                a == "--transfer-pools" || a == "--skip") &&
                (v = value()) != nullptr) {
       if (a == "--data") o.data = *v;
       else if (a == "--task") o.task = *v;
@@ -179,7 +187,30 @@ int Probe(const std::vector<std::string>& args) {
       else if (a == "--metric") o.metric = *v;
       else if (a == "--size") o.size = *v;
       else if (a == "--set") o.set.push_back(*v);
-      else {
+      else if (a == "--transfer-size") o.transfer_size = *v;
+      else if (a == "--skip" || a == "--scale-factors") {
+        std::vector<double> factors;
+        std::vector<std::string> names;
+        size_t start = 0;
+        while (start <= v->size()) {
+          const size_t comma = std::min(v->find(',', start), v->size());
+          const std::string item = v->substr(start, comma - start);
+          start = comma + 1;
+          if (item.empty()) continue;
+          if (a == "--skip") {
+            names.push_back(item);
+            continue;
+          }
+          char* end = nullptr;
+          const double f = std::strtod(item.c_str(), &end);
+          if (end == item.c_str() || *end != '\0' || !(f > 0)) {
+            return ReportError(Status::InvalidArgument("--scale-factors: expected positive numbers like 1,2,4, got '" + *v + "'"));
+          }
+          factors.push_back(f);
+        }
+        if (a == "--skip") o.skip = names;
+        else o.scale_factors = factors;
+      } else {
         char* end = nullptr;
         const long n = std::strtol(v->c_str(), &end, 10);
         if (end == v->c_str() || *end != '\0' || n < 0) {
@@ -188,6 +219,9 @@ int Probe(const std::vector<std::string>& args) {
         if (a == "--seeds") o.seeds = static_cast<int>(n);
         else if (a == "--parallel") o.parallel = static_cast<int>(n);
         else if (a == "--steps") o.steps = static_cast<int>(n);
+        else if (a == "--top-k") o.top_k = static_cast<int>(n);
+        else if (a == "--min-pool") o.min_pool = static_cast<int>(n);
+        else if (a == "--transfer-pools") o.transfer_pools = static_cast<int>(n);
         else o.batch_size = static_cast<int>(n);
       }
     } else {
@@ -210,7 +244,34 @@ int Probe(const std::vector<std::string>& args) {
                 100 * num(v["rel_change"]), 100 * num(v["rel_ci95"][0]), 100 * num(v["rel_ci95"][1]),
                 num(v["p_paired_t"]), num(v["p_sign_flip"]));
   }
-  std::printf("report: %s/report.html\n", o.out.c_str());
+  const sandbox::Json& res_json = *res;
+  if (res_json.contains("recipes") && res_json["recipes"].contains("recipes")) {
+    std::printf("\nrecipes (each %zu samples):\n", res_json["recipes"].value("pool_size", size_t{0}));
+    for (const auto& r : res_json["recipes"]["recipes"]) {
+      if (!r.value("trained", false)) continue;
+      std::string ops;
+      for (const auto& op : r["ops"]) ops += (ops.empty() ? "" : " + ") + op["stat"].get<std::string>() + " " + op["third_name"].get<std::string>();
+      std::printf("  %-18s %+8.1f%% vs random (p %.3g)  %s\n", r["name"].get<std::string>().c_str(),
+                  100 * r["vs_random"]["rel_change"].get<double>(), r["vs_random"]["p_paired_t"].is_number() ? r["vs_random"]["p_paired_t"].get<double>() : NAN,
+                  ops.c_str());
+    }
+  }
+  if (res_json.contains("scaling") && res_json["scaling"].contains("verdict")) {
+    std::printf("\nscaling: %s\n", res_json["scaling"]["verdict"].get<std::string>().c_str());
+  }
+  if (res_json.contains("transfer")) {
+    const auto& t = res_json["transfer"];
+    std::printf("\ntransfer %s -> %s: Spearman rho %.3f over %zu pools (exact p %.3g)\n", t["from_size"].get<std::string>().c_str(),
+                t["size"].get<std::string>().c_str(), t["spearman"].is_number() ? t["spearman"].get<double>() : NAN,
+                t["n"].get<size_t>(), t["p"].is_number() ? t["p"].get<double>() : NAN);
+  }
+  if (res_json.contains("refined_recipe") && res_json["refined_recipe"].contains("applied")) {
+    const auto& r = res_json["refined_recipe"];
+    std::printf("\nrefined recipe: %s (keeps %zu of %zu samples: %s)\n", r["path"].get<std::string>().c_str(),
+                r["applied"]["kept"].get<size_t>(), r["applied"]["total"].get<size_t>(),
+                r["applied"]["export_path"].get<std::string>().c_str());
+  }
+  std::printf("\nresults: %s/results.json\nreport: %s/report.html\n", o.out.c_str(), o.out.c_str());
   return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <regex>
 
 #include "sandbox/hooks_impl.h"
+#include "sandbox/refine.h"
 #include "sandbox/ksigma.h"
 
 namespace juicer::sandbox {
@@ -80,30 +81,13 @@ std::vector<std::pair<std::string, bool>> BoundParams(const OpInfo& info, const 
 
 }  // namespace
 
-Result<std::vector<Json>> RefineRecipeViaModelFeedbackHook(HookCall& call) {
-  if (!call.dj_cfg.is_object()) return Status::InvalidArgument("dj_configs: the recipe to refine is required");
-  if (!call.extra_cfg.is_object()) {
-    return Status::InvalidArgument("extra_configs: give ranked_pools (best first) and path_model_feedback_recipe");
-  }
-  const std::string out = call.extra_cfg.value("path_model_feedback_recipe", std::string());
-  if (out.empty()) return Status::InvalidArgument("extra_configs.path_model_feedback_recipe: where to write the recipe is required");
-  std::vector<std::string> pools;
-  const Json ranked = call.extra_cfg.value("ranked_pools", Json());
-  if (ranked.is_string()) pools.push_back(ranked.get<std::string>());
-  if (ranked.is_array()) {
-    for (const auto& p : ranked) {
-      if (p.is_string()) pools.push_back(p.get<std::string>());
-    }
-  }
-  if (pools.empty()) return Status::InvalidArgument("extra_configs.ranked_pools: the ranked pool paths (a data_pool_ranking output) are required");
-  const size_t top_k = call.extra_cfg.value("top_k", 1);
-  const std::string stat_override = call.extra_cfg.value("stat_key", std::string());
-  Json recipe = call.dj_cfg;
+Result<Json> RefineRecipeFromPools(Json recipe, const std::vector<std::string>& pools, const std::string& stat_override,
+                                   Json* applied, const std::function<void(const std::string&)>& log) {
   if (!recipe.contains("process") || !recipe["process"].is_array()) recipe["process"] = Json::array();
   const OpRegistry& registry = SandboxOpRegistry();
-  Json applied = Json::array();
-  for (size_t i = 0; i < std::min(top_k, pools.size()); ++i) {
-    JUICER_ASSIGN_OR_RETURN(PoolRange r, ReadPool(pools[i], stat_override));
+  if (applied != nullptr) *applied = Json::array();
+  for (const std::string& pool : pools) {
+    JUICER_ASSIGN_OR_RETURN(PoolRange r, ReadPool(pool, stat_override));
     // The op computing the stat: one in the recipe, else the registry's first filter writing it (added).
     Json* target = nullptr;
     const OpInfo* info = nullptr;
@@ -129,7 +113,7 @@ Result<std::vector<Json>> RefineRecipeViaModelFeedbackHook(HookCall& call) {
         break;
       }
     }
-    if (target == nullptr) return Status::InvalidArgument(pools[i] + ": no op computes the stat '" + r.stat + "'");
+    if (target == nullptr) return Status::InvalidArgument(pool + ": no op computes the stat '" + r.stat + "'");
     Json bounds = Json::object();
     for (const auto& [name, is_max] : BoundParams(*info, r.stat)) {
       const bool lowest = r.index == 0, highest = r.splits > 0 && r.index == r.splits - 1;
@@ -146,10 +130,39 @@ Result<std::vector<Json>> RefineRecipeViaModelFeedbackHook(HookCall& call) {
       (*target)[name] = jv;
       bounds[name] = jv;
     }
-    applied.push_back(Json{{"pool", pools[i]}, {"op", info->name}, {"stat", r.stat}, {"split", r.index},
-                           {"splits", r.splits}, {"bounds", bounds}});
-    if (call.log) call.log("sandbox:   " + info->name + " " + bounds.dump() + " from " + pools[i]);
+    if (applied != nullptr) {
+      applied->push_back(Json{{"pool", pool}, {"op", info->name}, {"stat", r.stat}, {"split", r.index},
+                              {"splits", r.splits}, {"bounds", bounds}});
+    }
+    if (log) log(info->name + " " + bounds.dump() + " from " + pool);
   }
+  return recipe;
+}
+
+Result<std::vector<Json>> RefineRecipeViaModelFeedbackHook(HookCall& call) {
+  if (!call.dj_cfg.is_object()) return Status::InvalidArgument("dj_configs: the recipe to refine is required");
+  if (!call.extra_cfg.is_object()) {
+    return Status::InvalidArgument("extra_configs: give ranked_pools (best first) and path_model_feedback_recipe");
+  }
+  const std::string out = call.extra_cfg.value("path_model_feedback_recipe", std::string());
+  if (out.empty()) return Status::InvalidArgument("extra_configs.path_model_feedback_recipe: where to write the recipe is required");
+  std::vector<std::string> pools;
+  const Json ranked = call.extra_cfg.value("ranked_pools", Json());
+  if (ranked.is_string()) pools.push_back(ranked.get<std::string>());
+  if (ranked.is_array()) {
+    for (const auto& p : ranked) {
+      if (p.is_string()) pools.push_back(p.get<std::string>());
+    }
+  }
+  if (pools.empty()) return Status::InvalidArgument("extra_configs.ranked_pools: the ranked pool paths (a data_pool_ranking output) are required");
+  const size_t top_k = call.extra_cfg.value("top_k", 1);
+  if (pools.size() > top_k) pools.resize(top_k);
+  Json applied;
+  auto log = [&](const std::string& line) {
+    if (call.log) call.log("sandbox:   " + line);
+  };
+  JUICER_ASSIGN_OR_RETURN(Json recipe, RefineRecipeFromPools(call.dj_cfg, pools, call.extra_cfg.value("stat_key", std::string()),
+                                                             &applied, log));
   JUICER_RETURN_IF_ERROR(WriteRecipe(recipe, out));
   (*call.watch)[call.job->meta_name] = applied;
   return std::vector<Json>{out};

@@ -1,41 +1,28 @@
 #include "sandbox/probe_loop.h"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
+#include <functional>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <mutex>
-#include <thread>
 
 #include "analysis/correlation.h"
 #include "analysis/probe_stats.h"
 #include "analysis/svg_charts.h"
 #include "core/dataset_writer.h"
 #include "sandbox/juicer_exe.h"
+#include "probe/probe_config.h"
 #include "sandbox/pools.h"
+#include "sandbox/probe_phases.h"
 
 namespace juicer::sandbox {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Pool {
-  std::string name;   // "text_len/0" or "random"
-  std::string stat;   // "" for random
-  int third = -1;
-  std::vector<std::string> path_by_seed;
-};
-
-struct Job {
-  size_t pool = 0;
-  int seed = 1;
-  std::string data, dir;
-};
 
 double ElapsedS(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -78,7 +65,24 @@ Status ApplyTaskDefaults(ProbeLoopOptions& o) {
   }
   if (o.seeds < 2) return Status::InvalidArgument("--seeds: at least 2 seeds are needed for an interval");
   if (o.parallel < 1) o.parallel = 1;
+  for (const auto& phase : o.skip) {
+    const auto& known = ProbeLoopPhases();
+    if (std::find(known.begin(), known.end(), phase) == known.end()) {
+      return Status::InvalidArgument("--skip: unknown phase '" + phase + "' (phases: recipes, scaling, refine, transfer, diversity)");
+    }
+  }
+  if (o.top_k < 1) return Status::InvalidArgument("--top-k: must be at least 1");
+  for (double f : o.scale_factors) {
+    if (!(f > 0)) return Status::InvalidArgument("--scale-factors: every factor must be positive");
+  }
+  if (o.transfer_size != "xs" && o.transfer_size != "s" && o.transfer_size != "m") {
+    return Status::InvalidArgument("--transfer-size: '" + o.transfer_size + "' is not a model size (xs, s, m)");
+  }
   return Status::OK();
+}
+
+bool Skipped(const ProbeLoopOptions& o, const std::string& phase) {
+  return std::find(o.skip.begin(), o.skip.end(), phase) != o.skip.end();
 }
 
 // Per-sample values of each stat of the analyzed data (lists by their mean, as the pools rank them).
@@ -129,6 +133,11 @@ std::string CiBarSvg(double lo, double hi, double mean, double scale) {
 
 }  // namespace
 
+const std::vector<std::string>& ProbeLoopPhases() {
+  static const std::vector<std::string> kPhases = {"recipes", "scaling", "refine", "transfer", "diversity"};
+  return kPhases;
+}
+
 Result<Json> RunProbeLoop(ProbeLoopOptions o) {
   JUICER_RETURN_IF_ERROR(ApplyTaskDefaults(o));
   auto log = [&](const std::string& line) {
@@ -166,7 +175,15 @@ Result<Json> RunProbeLoop(ProbeLoopOptions o) {
   JUICER_ASSIGN_OR_RETURN(Json built, RunDataPoolManipulator(Json{{"type", "data_pool_construction"},
                                                                   {"dataset_path", analyzed},
                                                                   {"export_path", pools_dir}}));
-  std::vector<Pool> pools;
+  LoopContext c;
+  c.o = o;
+  c.log = log;
+  c.analyzed = analyzed;
+  c.recipe = recipe;
+  c.sign = o.lower_is_better ? -1.0 : 1.0;
+  JUICER_ASSIGN_OR_RETURN(probe::ProbeConfig preset, probe::PresetConfig(o.task, o.size));
+  c.training = {o.task, o.steps > 0 ? o.steps : preset.steps, o.batch_size, o.set, o.eval, o.metric};
+  std::vector<LoopPool>& pools = c.pools;
   size_t n_samples = 0;
   {
     std::ifstream in(analyzed);
@@ -174,7 +191,7 @@ Result<Json> RunProbeLoop(ProbeLoopOptions o) {
   }
   for (const auto& p : built) {
     const fs::path path(p.get<std::string>());
-    Pool pool;
+    LoopPool pool;
     pool.stat = path.parent_path().filename().string();
     const std::string stem = path.stem().string();
     pool.third = std::atoi(stem.substr(stem.rfind('_') + 1).c_str());
@@ -183,7 +200,7 @@ Result<Json> RunProbeLoop(ProbeLoopOptions o) {
     pools.push_back(std::move(pool));
   }
   if (pools.empty()) return Status::InvalidArgument(o.ops + ": the recipe's ops computed no numeric stat to split on");
-  Pool random;
+  LoopPool random;
   random.name = "random";
   const size_t third = static_cast<size_t>(n_samples / 3.0 + 0.5);
   for (int s = 1; s <= o.seeds; ++s) {
@@ -201,83 +218,24 @@ Result<Json> RunProbeLoop(ProbeLoopOptions o) {
 
   // 3. One probe per (pool, seed), `parallel` at a time, resumable.
   t0 = std::chrono::steady_clock::now();
-  std::vector<Job> jobs;
-  for (size_t pi = 0; pi < pools.size(); ++pi) {
-    for (int s = 1; s <= o.seeds; ++s) {
-      std::string safe = pools[pi].name;
+  {
+    std::vector<ProbeJob> jobs;
+    for (const auto& p : pools) {
+      std::string safe = p.name;
       std::replace(safe.begin(), safe.end(), '/', '_');
-      jobs.push_back({pi, s, pools[pi].path_by_seed[s - 1],
-                      (fs::path(o.out) / "runs" / safe / ("seed_" + std::to_string(s))).string()});
+      for (int s = 1; s <= o.seeds; ++s) {
+        jobs.push_back({p.name + " seed " + std::to_string(s), p.path_by_seed[s - 1],
+                        (fs::path(o.out) / "runs" / safe / ("seed_" + std::to_string(s))).string(), s, o.size, 1.0});
+      }
     }
+    JUICER_ASSIGN_OR_RETURN(std::vector<double> metric, RunProbeJobs(jobs, c.training, o.parallel, "single-OP pools", log));
+    for (size_t i = 0; i < jobs.size(); ++i) pools[i / static_cast<size_t>(o.seeds)].values.push_back(metric[i]);
   }
-  std::atomic<size_t> next{0}, done{0};
-  std::mutex mu;
-  Status first_error;
-  std::vector<double> metric(jobs.size(), std::numeric_limits<double>::quiet_NaN());
-  auto worker = [&] {
-    for (;;) {
-      const size_t i = next++;
-      if (i >= jobs.size()) return;
-      {
-        std::lock_guard<std::mutex> lock(mu);
-        if (!first_error.ok()) return;
-      }
-      const Job& j = jobs[i];
-      const std::string metrics = j.dir + "/metrics.json";
-      Status st;
-      if (!fs::exists(metrics)) {
-        std::vector<std::string> train = {"train", "--task", o.task, "--data", j.data, "--out", j.dir + "/model",
-                                          "--seed", std::to_string(j.seed), "--threads", "1", "--size", o.size};
-        if (o.steps > 0) train.insert(train.end(), {"--steps", std::to_string(o.steps)});
-        if (o.batch_size > 0) train.insert(train.end(), {"--batch-size", std::to_string(o.batch_size)});
-        for (const auto& kv : o.set) train.insert(train.end(), {"--set", kv});
-        st = RunJuicer(train, j.dir + "/train.log");
-        if (st.ok()) {
-          std::vector<std::string> ev = {"eval", "--model", j.dir + "/model", "--task", o.task, "--threads", "1",
-                                         "--out", metrics + ".tmp"};
-          for (const auto& e : o.eval) ev.insert(ev.end(), {"--data", e});
-          st = RunJuicer(ev, j.dir + "/eval.log");
-          if (st.ok()) fs::rename(metrics + ".tmp", metrics);
-        }
-      }
-      double v = std::numeric_limits<double>::quiet_NaN();
-      if (st.ok()) {
-        auto m = LoadJsonFile(metrics);
-        const Json* x = m.ok() ? DottedGet(*m, o.metric) : nullptr;
-        if (x == nullptr || !x->is_number()) {
-          st = Status::DataError(metrics + ": no numeric metric '" + o.metric + "'");
-        } else {
-          v = x->get<double>();
-        }
-      }
-      std::lock_guard<std::mutex> lock(mu);
-      if (!st.ok()) {
-        if (first_error.ok()) first_error = st.WithContext(pools[j.pool].name + " seed " + std::to_string(j.seed) + ": ");
-        return;
-      }
-      metric[i] = v;
-      const size_t k = ++done;
-      const double spent = ElapsedS(t0);
-      log("[" + std::to_string(k) + "/" + std::to_string(jobs.size()) + "] " + pools[j.pool].name + " seed " +
-          std::to_string(j.seed) + ": " + o.metric + " = " + Fmt("%.4g", v) + " (ETA " +
-          Fmt("%.0f", spent / k * (jobs.size() - k)) + " s)");
-    }
-  };
-  std::vector<std::thread> threads;
-  for (int t = 0; t < o.parallel; ++t) threads.emplace_back(worker);
-  for (auto& t : threads) t.join();
-  JUICER_RETURN_IF_ERROR(first_error);
   phases["probes_s"] = ElapsedS(t0);
 
   // 4. Per pool: mean and interval over seeds; change vs. the random pool of the same seed.
   const size_t random_idx = pools.size() - 1;
-  auto values_of = [&](size_t pi) {
-    std::vector<double> v;
-    for (size_t i = 0; i < jobs.size(); ++i) {
-      if (jobs[i].pool == pi) v.push_back(metric[i]);
-    }
-    return v;
-  };
+  auto values_of = [&](size_t pi) { return pools[pi].values; };
   const std::vector<double> rnd = values_of(random_idx);
   const double sign = o.lower_is_better ? -1.0 : 1.0;
   Json pool_rows = Json::array();
@@ -325,7 +283,10 @@ Result<Json> RunProbeLoop(ProbeLoopOptions o) {
   Json merge_rows = Json::array();
   for (const auto& m : merges) merge_rows.push_back(Json::array({m.a, m.b, m.height, m.size}));
   phases["analyze_s"] = ElapsedS(t0);
-  phases["total_s"] = ElapsedS(t_start);
+  c.ranking = Json(ranking);
+  c.clusters = clusters;
+  c.n_samples = n_samples;
+  c.pool_size = third;
 
   Json results = {
       {"data", o.data}, {"task", o.task}, {"ops", o.ops}, {"size", o.size}, {"seeds", o.seeds},
@@ -336,7 +297,26 @@ Result<Json> RunProbeLoop(ProbeLoopOptions o) {
                       {"merges", merge_rows}, {"k", cut.k}, {"silhouette", cut.silhouette},
                       {"silhouette_by_k", cut.silhouette_by_k}, {"clusters", clusters}}},
       {"phases_s", phases}};
-  JUICER_RETURN_IF_ERROR(WriteJsonAtomic((fs::path(o.out) / "results.json").string(), results));
+  const std::string results_path = (fs::path(o.out) / "results.json").string();
+  JUICER_RETURN_IF_ERROR(WriteJsonAtomic(results_path, results));
+
+  // 6. Recipes, scaling, refined recipe, transfer: results.json is rewritten after each phase.
+  auto phase = [&](const std::string& name, const std::function<Result<Json>()>& fn) -> Status {
+    if (Skipped(o, name)) return Status::OK();
+    const auto t = std::chrono::steady_clock::now();
+    JUICER_ASSIGN_OR_RETURN(Json block, fn());
+    results[name == "refine" ? "refined_recipe" : name] = std::move(block);
+    results["phases_s"][name + "_s"] = ElapsedS(t);
+    return WriteJsonAtomic(results_path, results);
+  };
+  JUICER_RETURN_IF_ERROR(phase("recipes", [&] { return RunRecipesPhase(c); }));
+  JUICER_RETURN_IF_ERROR(phase("scaling", [&] { return RunScalingPhase(c); }));
+  const Json no_recipes = Json::object();
+  JUICER_RETURN_IF_ERROR(phase("refine", [&] { return RunRefinePhase(c, results.contains("recipes") ? results["recipes"] : no_recipes); }));
+  JUICER_RETURN_IF_ERROR(phase("transfer", [&] { return RunTransferPhase(c); }));
+  results["phases_s"]["total_s"] = ElapsedS(t_start);
+  phases = results["phases_s"];
+  JUICER_RETURN_IF_ERROR(WriteJsonAtomic(results_path, results));
 
   // report.html: self-contained (inline SVG, no scripts or network).
   double scale = 0.05;
