@@ -6,11 +6,12 @@ cd "$(dirname "$0")/.."
 
 BUILD_DIR=build
 DO_BUILD=1
-DATASETS=""   # --datasets-light: the packages of the `demo` dataset; --datasets: every dataset
+DATASETS=light   # default: the packages of the `demo` dataset (the main job); --datasets: every dataset; --no-datasets: none
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --no-build) DO_BUILD=0 ;;
     --datasets-light) DATASETS=light ;;
+    --no-datasets) DATASETS="" ;;
     --datasets) DATASETS=all ;;
     --build-dir) BUILD_DIR="$2"; shift ;;
     *) echo "setup.sh: unknown option $1" >&2; exit 2 ;;

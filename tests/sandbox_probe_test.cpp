@@ -55,7 +55,9 @@ TEST(SandboxProbe, LmPoolsRankedWithIntervals) {
   EXPECT_GE(common, 8u);
   for (const auto& r : recipes["recipes"]) {
     EXPECT_GE(r["n_intersection"].get<size_t>(), common);
-    if (r["trained"] == true) EXPECT_EQ(r["values"].size(), 2u);
+    if (r["trained"] == true) {
+      EXPECT_EQ(r["values"].size(), 2u);
+    }
   }
   EXPECT_LE(recipes["recipes"][1]["n_intersection"].get<size_t>(), recipes["recipes"][0]["n_intersection"].get<size_t>());
   // Scaling: both strategies at 1x and 2x compute, the 1x runs shared, power-law fits.
@@ -102,6 +104,27 @@ TEST(SandboxProbe, ClearErrors) {
   r = RunJuicer("sandbox probe --data x --task gan --ops y --out z");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("not a built-in probe task"), std::string::npos) << r.output;
+}
+
+TEST(SandboxProbe, LoopHookOptionsAreChecked) {
+  TempDir d;
+  WriteFile(d / "train.jsonl", "{\"text\": \"a\"}\n");
+  WriteFile(d / "eval_lm.jsonl", "{\"text\": \"a\"}\n");
+  auto run = [&](const std::string& extra) {
+    WriteFile(d / "sandbox.yaml", "work_dir: " + (d / "work") + "\nprobe_job_configs:\n  - hook: ProbeRefineLoopHook\n" +
+                                      "    meta_name: loop\n    dj_configs: {dataset_path: " + (d / "train.jsonl") +
+                                      ", process: [{text_length_filter: {}}]}\n    extra_configs: " + extra + "\n");
+    return RunJuicer("sandbox run " + (d / "sandbox.yaml") + " --quiet");
+  };
+  auto r = run("{task: lm, bogus: 1}");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("extra_configs.bogus: unknown key of probe_refine_loop"), std::string::npos) << r.output;
+  r = run("{task: lm, seeds: many}");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("extra_configs.seeds: expected a non-negative integer"), std::string::npos) << r.output;
+  r = run("{task: lm, skip: [everything]}");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("unknown phase 'everything'"), std::string::npos) << r.output;
 }
 
 }  // namespace

@@ -1,11 +1,17 @@
-// `juicer demo`: the main job on an embedded default. Builds a demo dataset from real text every
-// Debian system has (the licence texts in /usr/share/common-licenses, split into paragraphs) plus
-// planted noise (exact and near duplicates, symbol spam, fragments), then processes and analyzes it
-// with the bundled recipe (configs/demo-recipe.yaml, compiled in).
+// `juicer demo`: the main job on an embedded default: the Probe -> Analyze -> Refine loop (`juicer
+// sandbox probe`) with the clip task on the `demo` image-text dataset and the bundled OP list
+// (configs/probe-demo.yaml, compiled in), ending with report.html.
+// `juicer demo --text`: the text pipeline demo. Builds a dataset from real text every Debian system has
+// (the licence texts in /usr/share/common-licenses, split into paragraphs) plus planted noise (exact and
+// near duplicates, symbol spam, fragments), then processes and analyzes it with the bundled recipe
+// (configs/demo-recipe.yaml, compiled in).
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <thread>
+#include <cmath>
+#include <algorithm>
 #include <sstream>
 
 #include "cli/commands.h"
@@ -14,6 +20,8 @@
 #include "core/recipe.h"
 #include "exec/executor.h"
 #include "ops/builtin.h"
+#include "sandbox/juicer_exe.h"
+#include "sandbox/probe_loop.h"
 
 namespace fs = std::filesystem;
 
@@ -23,6 +31,10 @@ namespace {
 
 const char* kDemoRecipe =
 #include "cli/demo_recipe.inc"
+    ;
+
+const char* kProbeDemoRecipe =
+#include "cli/probe_demo_recipe.inc"
     ;
 
 // Used when /usr/share/common-licenses is missing (not a Debian system).
@@ -99,20 +111,90 @@ std::string BuildDemoData(std::mt19937_64& rng, size_t* count) {
 
 }  // namespace
 
+int ProbeDemo(const std::string& out_dir, int seeds, int steps) {
+  const std::string data_dir = out_dir + "/data";
+  if (!fs::exists(data_dir + "/train.jsonl")) {
+    std::fprintf(stderr, "juicer demo: building the demo dataset (emoji + Tux Paint stamps) in %s\n", data_dir.c_str());
+    std::error_code ec;
+    fs::remove_all(data_dir, ec);
+    fs::create_directories(out_dir, ec);
+    Status s = sandbox::RunJuicer({"datasets", "build", "demo", "--out", data_dir}, out_dir + "/datasets.log");
+    if (!s.ok()) {
+      return ReportError(s.WithContext("juicer demo: the demo dataset needs the Debian packages scripts/setup.sh "
+                                       "installs (fonts-noto-color-emoji unicode-data unicode-cldr-core "
+                                       "tuxpaint-stamps-default): "));
+    }
+  }
+  const std::string ops = out_dir + "/probe-recipe.yaml";
+  Status s = WriteFileAtomic(ops, kProbeDemoRecipe);
+  if (!s.ok()) return ReportError(s);
+  sandbox::ProbeLoopOptions o;
+  o.data = data_dir + "/train.jsonl";
+  o.task = "clip";
+  o.ops = ops;
+  o.out = out_dir + "/probe";
+  o.seeds = seeds;
+  o.parallel = std::max(1u, std::min(2u, std::thread::hardware_concurrency()));
+  o.steps = steps;
+  std::fprintf(stderr,
+               "juicer demo: Probe -> Analyze -> Refine with clip xs probes (%d steps, %d seeds per pool) on %s\n",
+               steps, seeds, o.data.c_str());
+  auto res = sandbox::RunProbeLoop(o);
+  if (!res.ok()) return ReportError(res.status());
+  std::printf("OP ranking (best third vs random, %s):\n", (*res)["metric"].get<std::string>().c_str());
+  int rank = 0;
+  for (const auto& r : (*res)["ranking"]) {
+    const int third = r["third"].get<int>();
+    const auto& v = r["vs_random"];
+    std::printf("  %d. %-24s %-4s %+7.1f%%  (p %.3g)\n", ++rank, r["stat"].get<std::string>().c_str(),
+                third == 0 ? "low" : third == 1 ? "mid" : "high", 100 * v["rel_change"].get<double>(),
+                v["p_paired_t"].is_number() ? v["p_paired_t"].get<double>() : NAN);
+  }
+  if (res->contains("scaling") && (*res)["scaling"].contains("verdict")) {
+    std::printf("scaling: %s\n", (*res)["scaling"]["verdict"].get<std::string>().c_str());
+  }
+  if (res->contains("refined_recipe") && (*res)["refined_recipe"].contains("path")) {
+    std::printf("refined recipe: %s\n", (*res)["refined_recipe"]["path"].get<std::string>().c_str());
+  }
+  std::printf("results:        %s/results.json\n", o.out.c_str());
+  std::printf("report:         %s/report.html\n", o.out.c_str());
+  return 0;
+}
+
 int CmdDemo(const std::vector<std::string>& args) {
   std::string out_dir = "juicer-demo";
+  bool text = false;
+  int seeds = 3, steps = 100;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--help" || args[i] == "-h") {
       std::printf(
-          "usage: juicer demo [--out DIR]\n\n"
-          "Builds the demo dataset (paragraphs of the licence texts in /usr/share/common-licenses plus\n"
-          "planted duplicates, symbol spam and fragments), writes the bundled recipe, then runs\n"
-          "`juicer process` and `juicer analyze` on it. Everything goes under DIR (default ./juicer-demo).\n");
+          "usage: juicer demo [--out DIR] [--seeds 3] [--steps 100]\n"
+          "       juicer demo --text [--out DIR]\n\n"
+          "Runs the Probe -> Analyze -> Refine loop (juicer sandbox probe) on the `demo` image-text dataset\n"
+          "(emoji + Tux Paint stamps, built into DIR/data) with clip probes and the OPs of the bundled list\n"
+          "(configs/probe-demo.yaml): stats, single-OP pools, probes per pool and seed, ranking with\n"
+          "intervals, OP clusters, recipes, scaling, the refined recipe, the transfer check and\n"
+          "DIR/probe/report.html. Rerunning resumes. About 10-15 minutes on 2 cores.\n\n"
+          "--text: the text pipeline demo instead: a dataset from the licence texts in\n"
+          "/usr/share/common-licenses plus planted duplicates, symbol spam and fragments, processed and\n"
+          "analyzed with the bundled recipe. Everything goes under DIR (default ./juicer-demo).\n");
       return 0;
     }
     if (args[i] == "--out" && i + 1 < args.size()) out_dir = args[++i];
-    else return ReportError(Status::InvalidArgument("unexpected argument '" + args[i] + "' (see juicer demo --help)"));
+    else if (args[i] == "--text") text = true;
+    else if ((args[i] == "--seeds" || args[i] == "--steps") && i + 1 < args.size()) {
+      const std::string& v = args[++i];
+      char* end = nullptr;
+      const long n = std::strtol(v.c_str(), &end, 10);
+      if (end == v.c_str() || *end != '\0' || n < 1) {
+        return ReportError(Status::InvalidArgument(args[i - 1] + ": expected a positive integer, got '" + v + "'"));
+      }
+      (args[i - 1] == "--seeds" ? seeds : steps) = static_cast<int>(n);
+    } else {
+      return ReportError(Status::InvalidArgument("unexpected argument '" + args[i] + "' (see juicer demo --help)"));
+    }
   }
+  if (!text) return ProbeDemo(out_dir, seeds, steps);
   std::mt19937_64 rng(42);
   size_t n = 0;
   const std::string data = BuildDemoData(rng, &n);

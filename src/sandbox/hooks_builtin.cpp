@@ -49,6 +49,10 @@ void RegisterBuiltinHooks(HookRegistry& r) {
       {"evaluate_model", "EvaluateModelHook",
        "evaluates a model: built-in tasks (`juicer eval` -> metrics.json) or type: command", "the metrics",
        EvaluateModelHook},
+      {"probe_refine_loop", "ProbeRefineLoopHook",
+       "juicer's own: the whole Probe -> Analyze -> Refine loop of `juicer sandbox probe` (dj_configs: the recipe "
+       "giving the stats; extra_configs: the command's options, snake case)",
+       "results.json, report.html, the refined recipe path", ProbeRefineLoopHook},
   };
   for (const Row& row : rows) {
     Status st = r.Register({row.name, row.dj_class, row.doc, row.outputs, row.fn});

@@ -21,6 +21,8 @@ Result<std::vector<Json>> TrainModelHook(HookCall& call);
 Result<std::vector<Json>> InferModelHook(HookCall& call);
 Result<std::vector<Json>> EvaluateDataHook(HookCall& call);
 Result<std::vector<Json>> EvaluateModelHook(HookCall& call);
+// juicer's own: the whole `juicer sandbox probe` loop as one job (hooks_probe_loop.cpp).
+Result<std::vector<Json>> ProbeRefineLoopHook(HookCall& call);
 
 // The op registry the recipe-refining hooks consult (juicer's built-in ops).
 const OpRegistry& SandboxOpRegistry();

@@ -40,7 +40,7 @@ Status ApplyTaskDefaults(ProbeLoopOptions& o) {
   bool lower = false;
   if (o.task == "clip") {
     eval_file = "eval_retrieval.jsonl";
-    metric = "eval_retrieval.i2t_R@1";
+    metric = "eval_retrieval.mean_R";
   } else if (o.task == "caption") {
     eval_file = "eval_caption.jsonl";
     metric = "eval_caption.CIDEr-D";

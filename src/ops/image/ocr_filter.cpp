@@ -1,4 +1,5 @@
 // image_ocr_area_ratio_filter: the share of an image covered by text that Tesseract OCR finds.
+#include <leptonica/allheaders.h>
 #include <tesseract/baseapi.h>
 
 #include <memory>
@@ -21,6 +22,9 @@ struct OcrState : OpWorkerState {
 Status InitOcr(OcrState& st, const std::string& tessdata, const std::string& langs) {
   if (st.tried) return st.init_error;
   st.tried = true;
+  // Leptonica prints "Error in pixScanForForeground: invalid box" and the like to stderr for ordinary
+  // images (a blank page, a box at the border); they are not errors of the sample, so they are muted.
+  setMsgSeverity(L_SEVERITY_NONE);
   st.api = std::make_unique<tesseract::TessBaseAPI>();
   if (st.api->Init(tessdata.empty() ? nullptr : tessdata.c_str(), langs.c_str(), tesseract::OEM_LSTM_ONLY) != 0) {
     st.api.reset();
