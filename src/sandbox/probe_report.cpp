@@ -87,12 +87,12 @@ constexpr const char* kCss =
     "padding-bottom:4px}h3{font-size:15px;margin:18px 0 6px}"
     "nav a{margin-right:14px;color:#2563eb;text-decoration:none}"
     "table{border-collapse:collapse;margin:8px 0 14px}td,th{border:1px solid #d1d5db;padding:3px 8px;"
-    "text-align:right;vertical-align:middle;white-space:nowrap}th{background:#f3f4f6;font-weight:600}td.l,th.l{text-align:left}"
+    "text-align:right;vertical-align:middle;white-space:nowrap}th{background:#f3f4f6;font-weight:600;white-space:normal}td.l,th.l{text-align:left}"
     "tr.ref td{color:#6b7280}table.kv td:first-child{font-weight:600;text-align:left;background:#f9fafb}"
     "table.kv td{text-align:left}.note{color:#4b5563;font-size:13px}.verdict{font-size:15px;background:#eff6ff;"
     "border-left:4px solid #2563eb;padding:8px 12px}"
     "pre{background:#f6f8fa;border:1px solid #e5e7eb;padding:10px;overflow:auto;max-height:480px;font-size:12px}"
-    "svg{max-width:100%;height:auto}svg.cibar{vertical-align:middle}"
+    "svg{max-width:100%;height:auto}svg.cibar{vertical-align:middle;min-width:160px}"
     ".charts{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}"
     ".pool{border:1px solid #e5e7eb;border-radius:6px;padding:8px 14px;margin:14px 0}"
     ".gallery{display:flex;flex-wrap:wrap;gap:8px}"
@@ -214,8 +214,7 @@ void Page::Header() {
 void Page::Ranking() {
   const std::string head =
       "<th>OP stat</th><th>third</th><th>mean</th><th>95% CI</th><th>change vs random</th>"
-      "<th>95% CI of change</th><th>p (paired t)</th><th>p (sign flip)</th><th>change vs random (shared scale, 0 "
-      "marked)</th></tr>\n";
+      "<th>95% CI of change</th><th>p (paired t)</th><th>p (sign flip)</th><th>interval of the change (0 = random)</th></tr>\n";
   if (const Json* ranking = Find(r_, "ranking"); ranking && ranking->is_array()) {
     Section("ranking", "OP ranking");
     out_ += "<p class=\"note\">The best third of each OP against the random pool of the same seeds, best first.</p>";
