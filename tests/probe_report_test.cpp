@@ -238,9 +238,19 @@ TEST(ProbeReport, PartialResultsRenderOnlyTheirSections) {
                     {"clustering", {{"merges", {{0, 7, 0.1, 2}}}, {"k", 9}}},
                     {"scaling", {{"curves", {{"repeat", {{{"compute", -1}}}}}}}},
                     {"transfer", {{"pools", {{{"pool", 1}}}}}},
-                    {"diversity", {{"p", {{"word_counts", {{"x", "y"}}}, {"gallery", {"/nonexistent.png", 5}}}}}}};
+                    {"diversity", {{"p", {{"word_counts", {{"x", "y"}}}, {"gallery", {"/nonexistent.png", 5}}}}, {"q", 3}}}};
   const std::string h = RenderProbeReport(bad);
   EXPECT_NE(h.find("nonexistent.png"), std::string::npos);
+  // Values of the wrong type are shown as n/a or dumped, never thrown on.
+  const Json wrong_types = {
+      {"lower_is_better", "yes"}, {"metric", 5},
+      {"ranking", {1, "a", {{"stat", 3}, {"third", "high"}, {"summary", {{"mean", "x"}, {"ci95", {1}}}}}}},
+      {"pools", {{{"pool", "a"}, {"stat", 1}, {"third", "low"}, {"summary", 2}}}},
+      {"recipes", {{{"name", 5}, {"ops", {{{"third", "x"}, {"range", "r"}}}}, {"vs_random", 1}}}},
+      {"scaling", {{"curves", {{"repeat", 3}}}, {"fits", {{"repeat", {{"a", "x"}}}}}, {"levels", {{{"ops", 1}}}}}},
+      {"refined_recipe", {{"applied", 1}, {"yaml", 2}}},
+      {"transfer", {{"pools", 1}, {"size", 3}}}};
+  EXPECT_NE(RenderProbeReport(wrong_types).find("render-check"), std::string::npos);
   const std::string esc = RenderProbeReport({{"data", "<script>alert(1)</script>"}});
   EXPECT_EQ(esc.find("<script>alert"), std::string::npos);
   EXPECT_NE(esc.find("&lt;script&gt;"), std::string::npos);

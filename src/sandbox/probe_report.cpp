@@ -24,6 +24,28 @@ double NumAt(const Json& obj, std::string_view key) {
   return it == obj.end() ? NAN : Num(*it);
 }
 
+const Json& At(const Json& obj, std::string_view key) {
+  static const Json kNull;
+  if (!obj.is_object()) return kNull;
+  auto it = obj.find(key);
+  return it == obj.end() ? kNull : *it;
+}
+
+std::string StrAt(const Json& obj, std::string_view key) {
+  const Json& v = At(obj, key);
+  return v.is_null() ? "" : v.is_string() ? v.get<std::string>() : v.dump();
+}
+
+int IntAt(const Json& obj, std::string_view key, int fallback) {
+  const double v = Num(At(obj, key));
+  return std::isfinite(v) && std::fabs(v) < 1e9 ? static_cast<int>(v) : fallback;
+}
+
+bool BoolAt(const Json& obj, std::string_view key) {
+  const Json& v = At(obj, key);
+  return v.is_boolean() && v.get<bool>();
+}
+
 std::string Fmt(const char* fmt, double v) {
   if (!std::isfinite(v)) return "n/a";
   char buf[64];
@@ -47,7 +69,10 @@ std::string ThirdName(int third) { return third == 0 ? "low" : third == 1 ? "mid
 
 namespace {
 
+using report::At;
+using report::BoolAt;
 using report::Fmt;
+using report::IntAt;
 using report::H;
 using report::Num;
 using report::NumAt;
@@ -169,12 +194,12 @@ double Page::CiScale() const {
 
 // mean, CI, change vs random, its CI, p-values and the CI bar of a pool or recipe row.
 std::string Page::ChangeCells(const Json& row) {
-  const Json summary = row.value("summary", Json::object());
+  const Json summary = At(row, "summary");
   std::string h = "<td>" + Fmt("%.4g", NumAt(summary, "mean")) + "</td><td>" +
-                  Interval(summary.value("ci95", Json()), "%.4g") + "</td>";
+                  Interval(At(summary, "ci95"), "%.4g") + "</td>";
   const Json* v = Find(row, "vs_random");
   if (v == nullptr) return h + "<td colspan=\"5\" class=\"l note\">reference</td>";
-  const Json ci = v->value("rel_ci95", Json());
+  const Json ci = At(*v, "rel_ci95");
   const double lo = ci.is_array() && ci.size() == 2 ? Num(ci[0]) : NAN, hi = ci.is_array() && ci.size() == 2 ? Num(ci[1]) : NAN;
   h += "<td>" + Pct(NumAt(*v, "rel_change")) + "</td><td>" + Interval(ci, "", true) + "</td><td>" +
        PValue(NumAt(*v, "p_paired_t")) + "</td><td>" + PValue(NumAt(*v, "p_sign_flip")) + "</td><td>" +
@@ -222,7 +247,7 @@ void Page::Ranking() {
     size_t rank = 0;
     for (const auto& row : *ranking) {
       out_ += "<tr><td>" + std::to_string(++rank) + "</td><td class=\"l\">" + H(Str(row, "stat")) + "</td><td>" +
-              report::ThirdName(row.value("third", -1)) + "</td>" + ChangeCells(row) + "</tr>\n";
+              report::ThirdName(IntAt(row, "third", -1)) + "</td>" + ChangeCells(row) + "</tr>\n";
     }
     out_ += "</table>\n";
   }
@@ -233,7 +258,7 @@ void Page::Ranking() {
       const bool ref = Find(row, "vs_random") == nullptr;
       out_ += std::string(ref ? "<tr class=\"ref\">" : "<tr>") + "<td class=\"l\">" + H(Str(row, "pool")) +
               "</td><td class=\"l\">" + H(Str(row, "stat", "")) + "</td><td>" +
-              report::ThirdName(row.value("third", -1)) + "</td>" + ChangeCells(row) + "</tr>\n";
+              report::ThirdName(IntAt(row, "third", -1)) + "</td>" + ChangeCells(row) + "</tr>\n";
     }
     out_ += "</table>\n" + report::PoolMeansSvg(*pools, metric_, lower_) + "\n";
   }
@@ -246,7 +271,7 @@ void Page::Correlation() {
   Section("correlation", "Correlation and clusters of the OP stats");
   std::vector<std::string> names;
   if (corr) {
-    for (const auto& s : corr->value("stats", Json::array())) names.push_back(s.is_string() ? s.get<std::string>() : s.dump());
+    for (const auto& s : At(*corr, "stats")) names.push_back(s.is_string() ? s.get<std::string>() : s.dump());
     out_ += "<div class=\"charts\">";
     for (const auto& [key, method] : {std::pair{"spearman", CorrelationMethod::kSpearman},
                                       std::pair{"pearson", CorrelationMethod::kPearson}}) {
@@ -265,7 +290,7 @@ void Page::Correlation() {
     out_ += "<p class=\"note\">" + H(Str(*clus, "method", "average linkage")) + ": k = " + std::to_string(k) +
             ", mean silhouette " + Fmt("%.3f", NumAt(*clus, "silhouette")) + ".</p>\n";
     if (const Json* merges = Find(*clus, "merges"); merges && !names.empty()) {
-      out_ += report::DendrogramSvg(names, *merges, clus->value("clusters", Json::array()), k) + "\n";
+      out_ += report::DendrogramSvg(names, *merges, At(*clus, "clusters"), k) + "\n";
     }
     if (const Json* cl = Find(*clus, "clusters"); cl && cl->is_array()) {
       out_ += "<ol>";
@@ -291,26 +316,26 @@ void Page::Recipes() {
   Json rows = Json::array();
   for (const auto& rec : *recipes) {
     std::string ops;
-    for (const auto& op : rec.value("ops", Json::array())) {
-      ops += (ops.empty() ? "" : "<br>") + ("<code>" + H(Str(op, "stat")) + "</code> " + report::ThirdName(op.value("third", -1)) +
-                                           " " + Interval(op.value("range", Json()), "%.4g"));
+    for (const auto& op : At(rec, "ops")) {
+      ops += (ops.empty() ? "" : "<br>") + ("<code>" + H(Str(op, "stat")) + "</code> " + report::ThirdName(IntAt(op, "third", -1)) +
+                                           " " + Interval(At(op, "range"), "%.4g"));
     }
     out_ += "<tr><td class=\"l\">" + H(Str(rec, "name")) + "</td><td class=\"l\">" + ops + "</td><td>" +
             H(Str(rec, "n_intersection", "n/a")) + "</td><td>" + H(Str(rec, "pool_size", "n/a")) + "</td>" +
             ChangeCells(rec) + "</tr>\n";
-    rows.push_back({{"name", Str(rec, "name")}, {"summary", rec.value("summary", Json::object())}, {"ref", false}});
+    rows.push_back({{"name", Str(rec, "name")}, {"summary", At(rec, "summary")}, {"ref", false}});
   }
   out_ += "</table>\n";
   // Reference rows: the best single-OP pool and the random pool.
   if (const Json* ranking = Find(r_, "ranking"); ranking && ranking->is_array() && !ranking->empty()) {
     const Json& best = (*ranking)[0];
     rows.insert(rows.begin(), Json{{"name", "best single OP: " + Str(best, "pool", Str(best, "stat"))},
-                                   {"summary", best.value("summary", Json::object())}, {"ref", true}});
+                                   {"summary", At(best, "summary")}, {"ref", true}});
   }
   if (const Json* pools = Find(r_, "pools"); pools && pools->is_array()) {
     for (const auto& p : *pools) {
       if (Str(p, "stat").empty() || Str(p, "pool") == "random") {
-        rows.insert(rows.begin(), Json{{"name", "random"}, {"summary", p.value("summary", Json::object())}, {"ref", true}});
+        rows.insert(rows.begin(), Json{{"name", "random"}, {"summary", At(p, "summary")}, {"ref", true}});
         break;
       }
     }
@@ -339,7 +364,7 @@ void Page::Scaling() {
     out_ += "<h3>Levels</h3><table><tr><th>level</th><th>samples</th><th class=\"l\">OPs</th></tr>";
     for (const auto& l : *levels) {
       std::string ops;
-      for (const auto& op : l.value("ops", Json::array())) ops += (ops.empty() ? "" : ", ") + H(op.is_string() ? op.get<std::string>() : op.dump());
+      for (const auto& op : At(l, "ops")) ops += (ops.empty() ? "" : ", ") + H(op.is_string() ? op.get<std::string>() : op.dump());
       out_ += "<tr><td>" + H(Str(l, "level")) + "</td><td>" + H(Str(l, "n")) + "</td><td class=\"l\">" + ops + "</td></tr>";
     }
     out_ += "</table>\n";
@@ -368,7 +393,7 @@ void Page::Transfer() {
   out_ += "<p>Spearman ρ between the pools' xs and " + H(size) + " means: <b>" + Fmt("%.3f", NumAt(*tr, "spearman")) +
           "</b> (p = " + Fmt("%.3g", NumAt(*tr, "p")) + ", n = " + Fmt("%.0f", NumAt(*tr, "n")) + ").</p>";
   out_ += "<div class=\"charts\"><table><tr><th class=\"l\">pool</th><th>xs mean</th><th>" + H(size) + " mean</th></tr>";
-  for (const auto& p : tr->value("pools", Json::array())) {
+  for (const auto& p : At(*tr, "pools")) {
     out_ += "<tr><td class=\"l\">" + H(Str(p, "pool")) + "</td><td>" + Fmt("%.4g", NumAt(p, "xs_mean")) + "</td><td>" +
             Fmt("%.4g", NumAt(p, "m_mean")) + "</td></tr>";
   }
@@ -388,7 +413,7 @@ void Page::Diversity() {
             " samples, " + Fmt("%.0f", NumAt(d, "n_words")) + " words" +
             (Find(d, "n_unique_words") ? " (" + Fmt("%.0f", NumAt(d, "n_unique_words")) + " distinct)" : "") + ", " +
             Fmt("%.0f", NumAt(d, "n_with_verb_noun")) + " with a verb–noun pair</p>\n<div class=\"charts\">" +
-            report::WordCloudSvg(d.value("word_counts", Json::array()), 560, 320) + report::VerbNounSvg(d) + "</div>\n";
+            report::WordCloudSvg(At(d, "word_counts"), 560, 320) + report::VerbNounSvg(d) + "</div>\n";
     if (const Json* g = Find(d, "gallery"); g && g->is_array() && !g->empty()) {
       out_ += "<div class=\"gallery\">";
       for (const auto& p : *g) {
@@ -402,7 +427,7 @@ void Page::Diversity() {
 
 std::string Page::Render() {
   metric_ = Str(r_, "metric", "metric");
-  lower_ = r_.value("lower_is_better", false);
+  lower_ = BoolAt(r_, "lower_is_better");
   scale_ = CiScale();
   Header();
   Ranking();

@@ -144,8 +144,8 @@ std::string PoolMeansSvg(const Json& pools, const std::string& metric, bool lowe
   Range yr;
   for (const auto& p : pools) {
     if (!p.is_object()) continue;
-    const std::string stat = p.value("stat", std::string());
-    const Summary s = SummaryOf(p.value("summary", Json()));
+    const std::string stat = StrAt(p, "stat");
+    const Summary s = SummaryOf(At(p, "summary"));
     yr.Add(s.mean), yr.Add(s.lo), yr.Add(s.hi);
     if (stat.empty()) {
       random = &p;
@@ -181,7 +181,7 @@ std::string PoolMeansSvg(const Json& pools, const std::string& metric, bool lowe
     const double cx = x0 + gw * (static_cast<double>(gi) + 0.5) + (x1 - x0 - gw * groups.size()) / 2;
     if (gi > 0) doc.Line(cx - gw / 2, top, cx - gw / 2, yb, "#f3f4f6");
     for (const Json* p : by_group[groups[gi]]) {
-      const int third = std::clamp(p->value("third", 1), 0, 2);
+      const int third = std::clamp(IntAt(*p, "third", 1), 0, 2);
       const Summary s = SummaryOf((*p)["summary"]);
       const double x = cx + (third - 1) * gw * 0.24;
       VErrorBar(doc, x, Finite(s.lo) ? sy(s.lo) : NAN, Finite(s.hi) ? sy(s.hi) : NAN, Finite(s.mean) ? sy(s.mean) : NAN,
@@ -302,10 +302,10 @@ std::string IntervalRowsSvg(const Json& rows, const std::string& title, const st
   double max_label = 0;
   const Json* random = nullptr;
   for (const auto& r : rows) {
-    const Summary s = SummaryOf(r.value("summary", Json()));
+    const Summary s = SummaryOf(At(r, "summary"));
     xr.Add(s.mean), xr.Add(s.lo), xr.Add(s.hi);
-    max_label = std::max(max_label, MeasureText(svg::FitText(r.value("name", std::string()), 300, 12), 12));
-    if (random == nullptr && r.value("name", std::string()) == "random") random = &r;
+    max_label = std::max(max_label, MeasureText(svg::FitText(StrAt(r, "name"), 300, 12), 12));
+    if (random == nullptr && StrAt(r, "name") == "random") random = &r;
   }
   xr.Pad(0.08);
   const double row = 28, top = 58, left = max_label + 26, plot_w = 460;
@@ -322,10 +322,10 @@ std::string IntervalRowsSvg(const Json& rows, const std::string& title, const st
   for (size_t i = 0; i < rows.size(); ++i) {
     const Json& r = rows[i];
     const double y = top + row * (static_cast<double>(i) + 0.5);
-    const bool ref = r.value("ref", false);
+    const bool ref = BoolAt(r, "ref");
     const char* color = ref ? "#6b7280" : "#2563eb";
-    const Summary s = SummaryOf(r.value("summary", Json()));
-    const std::string name = svg::FitText(r.value("name", std::string()), 300, 12);
+    const Summary s = SummaryOf(At(r, "summary"));
+    const std::string name = svg::FitText(StrAt(r, "name"), 300, 12);
     doc.Text(left - 10, y + 4, name, 12, "end", ref ? "fill=\"#6b7280\"" : "fill=\"#111111\" font-weight=\"bold\"");
     if (Finite(s.lo) && Finite(s.hi)) {
       doc.Line(sx(s.lo), y, sx(s.hi), y, color, 2.2);
@@ -343,8 +343,8 @@ std::string IntervalRowsSvg(const Json& rows, const std::string& title, const st
 
 std::string ScalingSvg(const Json& scaling, const std::string& metric) {
   const std::string title = "Scaling: metric vs compute";
-  const Json curves = scaling.value("curves", Json::object());
-  const Json fits = scaling.value("fits", Json::object());
+  const Json& curves = At(scaling, "curves");
+  const Json& fits = At(scaling, "fits");
   struct Pt {
     double x;
     Summary s;
@@ -356,7 +356,7 @@ std::string ScalingSvg(const Json& scaling, const std::string& metric) {
     for (const auto& p : it.value()) {
       const double x = NumAt(p, "compute");
       if (!(x > 0)) continue;
-      const Summary s = SummaryOf(p.value("summary", Json()));
+      const Summary s = SummaryOf(At(p, "summary"));
       pts.push_back({x, s});
       xr.Add(x), yr.Add(s.mean), yr.Add(s.lo), yr.Add(s.hi);
     }
@@ -378,7 +378,7 @@ std::string ScalingSvg(const Json& scaling, const std::string& metric) {
   const double lx0 = std::log10(xt.front()), lx1 = std::log10(xt.back());
   std::vector<std::pair<std::string, std::vector<std::pair<double, double>>>> fit_lines;
   for (const auto& [name, pts] : series) {
-    const Json f = fits.is_object() ? fits.value(name, Json()) : Json();
+    const Json f = fits.is_object() ? At(fits, name) : Json();
     if (!f.is_object()) continue;
     const double a = NumAt(f, "a"), b = NumAt(f, "b"), c = NumAt(f, "c");
     if (!Finite(a) || !Finite(b)) continue;
@@ -440,7 +440,7 @@ std::string ScalingSvg(const Json& scaling, const std::string& metric) {
     }
     // Legend row: the strategy, its fitted formula and r².
     std::string label = name;
-    const Json f = fits.is_object() ? fits.value(name, Json()) : Json();
+    const Json f = fits.is_object() ? At(fits, name) : Json();
     if (f.is_object()) {
       if (f.contains("formula") && f["formula"].is_string()) label += ": " + f["formula"].get<std::string>();
       label += "  (r² = " + Fmt("%.3f", NumAt(f, "r2")) + ")";
@@ -458,10 +458,10 @@ std::string TransferSvg(const Json& transfer, const std::string& metric) {
   };
   std::vector<P> pts;
   Range xr, yr;
-  for (const auto& p : transfer.value("pools", Json::array())) {
+  for (const auto& p : At(transfer, "pools")) {
     const double x = NumAt(p, "xs_mean"), y = NumAt(p, "m_mean");
     if (!Finite(x) || !Finite(y)) continue;
-    pts.push_back({p.value("pool", std::string()), x, y});
+    pts.push_back({StrAt(p, "pool"), x, y});
     xr.Add(x), yr.Add(y);
   }
   if (pts.empty()) return MessageSvg(title, "no pools with both means");

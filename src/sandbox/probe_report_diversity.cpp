@@ -171,7 +171,7 @@ std::string WordCloudSvg(const Json& word_counts, double width, double height) {
 
 std::string VerbNounSvg(const Json& diversity) {
   std::vector<std::pair<std::string, size_t>> top;
-  for (const auto& vn : diversity.value("verb_noun", Json::array())) {
+  for (const auto& vn : At(diversity, "verb_noun")) {
     if (!vn.is_array() || vn.size() < 3 || !vn[0].is_string() || !vn[1].is_string()) continue;
     const double c = Num(vn[2]);
     top.emplace_back(vn[0].get<std::string>() + " " + vn[1].get<std::string>(), c > 0 ? static_cast<size_t>(c) : 0);

@@ -12,6 +12,12 @@ namespace juicer::sandbox::report {
 // A JSON number as a double; NaN for null, missing or non-numbers.
 double Num(const Json& v);
 double NumAt(const Json& obj, std::string_view key);
+// Safe member access for results of any shape: a missing key, or a receiver that is not an object,
+// gives null / the fallback, never an exception.
+const Json& At(const Json& obj, std::string_view key);
+std::string StrAt(const Json& obj, std::string_view key);  // strings as they are, other values dumped
+int IntAt(const Json& obj, std::string_view key, int fallback);
+bool BoolAt(const Json& obj, std::string_view key);
 // printf-formatted number, "n/a" when not finite.
 std::string Fmt(const char* fmt, double v);
 // Escaped text for HTML content and attributes.
