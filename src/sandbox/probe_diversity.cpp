@@ -20,11 +20,23 @@ namespace {
 
 constexpr std::string_view kSpecialTokens[] = {"<__dj__image>", "<__dj__audio>", "<__dj__video>", "<|__dj__eoc|>"};
 
-std::string WithoutSpecialTokens(std::string text) {
-  for (std::string_view tok : kSpecialTokens) {
-    for (size_t at; (at = text.find(tok)) != std::string::npos;) text.replace(at, tok.size(), " ");
+// Each special token becomes a space (built anew: g++ 12 warns falsely on std::string::replace here).
+std::string WithoutSpecialTokens(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    bool matched = false;
+    for (std::string_view tok : kSpecialTokens) {
+      if (text.substr(i).starts_with(tok)) {
+        out.push_back(' ');
+        i += tok.size();
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) out.push_back(text[i++]);
   }
-  return text;
+  return out;
 }
 
 Result<std::shared_ptr<const text::PosLexicon>> Lexicon(const std::string& path_or_empty) {
