@@ -30,6 +30,7 @@ PACKAGES=(
   libtorch-dev libopenblas0-openmp libsentencepiece-dev libfasttext-dev libtesseract-dev tesseract-ocr-eng
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 time curl ca-certificates nodejs
+  chromium
   fortunes
 )
 
