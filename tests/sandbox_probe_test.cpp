@@ -83,7 +83,13 @@ TEST(SandboxProbe, LmPoolsRankedWithIntervals) {
   EXPECT_TRUE(transfer["spearman"].is_number()) << transfer.dump();
   const std::string html = ReadFile(d / "out/report.html");
   EXPECT_NE(html.find("<svg"), std::string::npos);
-  EXPECT_EQ(html.find("<script"), std::string::npos);  // self-contained, nothing to run
+  EXPECT_EQ(html.find("http://"), std::string::npos);  // self-contained: nothing fetched
+  EXPECT_EQ(html.find("https://"), std::string::npos);
+  for (const char* section : {"ranking", "recipes", "scaling", "refined", "transfer", "diversity"}) {
+    EXPECT_NE(html.find("id=\"" + std::string(section)), std::string::npos) << section;
+  }
+  ASSERT_TRUE((*res).contains("diversity"));
+  EXPECT_TRUE((*res)["diversity"].contains("random"));
   // A rerun reuses every probe: no model is retrained.
   const auto before = fs::last_write_time(d / "out/runs/random/seed_1/metrics.json");
   auto again = RunJuicer(cmd);

@@ -17,6 +17,7 @@
 #include "probe/probe_config.h"
 #include "sandbox/pools.h"
 #include "sandbox/probe_phases.h"
+#include "sandbox/probe_report.h"
 
 namespace juicer::sandbox {
 
@@ -28,11 +29,6 @@ double ElapsedS(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-std::string Fmt(const char* fmt, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, fmt, v);
-  return buf;
-}
 
 Status ApplyTaskDefaults(ProbeLoopOptions& o) {
   const fs::path dir = fs::path(o.data).parent_path();
@@ -106,30 +102,7 @@ Json SummaryJson(const MeanSummary& s) {
   return Json{{"n", s.n}, {"mean", s.mean}, {"sd", s.sd}, {"ci95", Json::array({s.ci_lo, s.ci_hi})}};
 }
 
-std::string Esc(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    if (c == '<') o += "&lt;";
-    else if (c == '>') o += "&gt;";
-    else if (c == '&') o += "&amp;";
-    else o += c;
-  }
-  return o;
-}
 
-// A horizontal interval bar: [lo, hi] of the relative change on a shared scale, 0 marked.
-std::string CiBarSvg(double lo, double hi, double mean, double scale) {
-  const double w = 220, mid = w / 2;
-  auto x = [&](double v) { return std::clamp(mid + v / scale * (w / 2 - 4), 2.0, w - 2); };
-  std::string s = "<svg xmlns='http://www.w3.org/2000/svg' width='220' height='16'>";
-  s += "<line x1='" + Fmt("%.1f", mid) + "' y1='0' x2='" + Fmt("%.1f", mid) + "' y2='16' stroke='#999'/>";
-  if (std::isfinite(lo) && std::isfinite(hi)) {
-    s += "<line x1='" + Fmt("%.1f", x(lo)) + "' y1='8' x2='" + Fmt("%.1f", x(hi)) + "' y2='8' stroke='" +
-         (lo > 0 ? "#1a7f37" : hi < 0 ? "#cf222e" : "#57606a") + "' stroke-width='3'/>";
-  }
-  if (std::isfinite(mean)) s += "<circle cx='" + Fmt("%.1f", x(mean)) + "' cy='8' r='3.5' fill='#24292f'/>";
-  return s + "</svg>";
-}
 
 }  // namespace
 
@@ -314,61 +287,13 @@ Result<Json> RunProbeLoop(ProbeLoopOptions o) {
   const Json no_recipes = Json::object();
   JUICER_RETURN_IF_ERROR(phase("refine", [&] { return RunRefinePhase(c, results.contains("recipes") ? results["recipes"] : no_recipes); }));
   JUICER_RETURN_IF_ERROR(phase("transfer", [&] { return RunTransferPhase(c); }));
+  JUICER_RETURN_IF_ERROR(phase("diversity", [&] { return RunDiversityPhase(c, results); }));
   results["phases_s"]["total_s"] = ElapsedS(t_start);
   phases = results["phases_s"];
   JUICER_RETURN_IF_ERROR(WriteJsonAtomic(results_path, results));
 
-  // report.html: self-contained (inline SVG, no scripts or network).
-  double scale = 0.05;
-  for (const auto& r : pool_rows) {
-    if (!r.contains("vs_random")) continue;
-    for (const auto& b : r["vs_random"]["rel_ci95"]) {
-      if (b.is_number() && std::isfinite(b.get<double>())) scale = std::max(scale, std::fabs(b.get<double>()));
-    }
-  }
-  std::string html =
-      "<!DOCTYPE html><html><head><meta charset='utf-8'><title>juicer probe report</title><style>"
-      "body{font-family:sans-serif;margin:2em;color:#24292f}table{border-collapse:collapse}"
-      "td,th{border:1px solid #d0d7de;padding:3px 8px;text-align:right}th{background:#f6f8fa}"
-      "td.l{text-align:left}</style></head><body><h1>Probe report</h1>";
-  html += "<p>Data <code>" + Esc(o.data) + "</code> (" + std::to_string(n_samples) + " samples), task <b>" + Esc(o.task) +
-          "</b> (" + Esc(o.size) + "), metric <code>" + Esc(o.metric) + "</code> (" +
-          (o.lower_is_better ? "lower" : "higher") + " is better), " + std::to_string(o.seeds) +
-          " seeds per pool, pools of " + std::to_string(third) + " samples, equal compute per probe.</p>";
-  html += "<h2>OP ranking (best third of each OP vs. the random pool)</h2><table><tr><th>rank</th><th>OP stat</th>"
-          "<th>third</th><th>mean</th><th>95% CI</th><th>change vs random</th><th>95% CI of change</th>"
-          "<th>p (paired t)</th><th>p (sign flip)</th><th></th></tr>";
-  auto row_html = [&](const Json& r, const std::string& rank) {
-    const Json& s = r["summary"];
-    std::string h = "<tr><td>" + rank + "</td><td class='l'>" + Esc(r["stat"].get<std::string>()) + "</td><td>" +
-                    (r["third"].get<int>() == 0 ? "low" : r["third"].get<int>() == 1 ? "mid" : "high") + "</td><td>" +
-                    Fmt("%.4g", s["mean"].get<double>()) + "</td><td>[" + Fmt("%.4g", s["ci95"][0].is_number() ? s["ci95"][0].get<double>() : NAN) +
-                    ", " + Fmt("%.4g", s["ci95"][1].is_number() ? s["ci95"][1].get<double>() : NAN) + "]</td>";
-    const Json& v = r["vs_random"];
-    auto num = [](const Json& x) { return x.is_number() ? x.get<double>() : NAN; };
-    h += "<td>" + Fmt("%+.1f%%", 100 * num(v["rel_change"])) + "</td><td>[" + Fmt("%+.1f%%", 100 * num(v["rel_ci95"][0])) +
-         ", " + Fmt("%+.1f%%", 100 * num(v["rel_ci95"][1])) + "]</td><td>" + Fmt("%.3g", num(v["p_paired_t"])) +
-         "</td><td>" + Fmt("%.3g", num(v["p_sign_flip"])) + "</td><td>" +
-         CiBarSvg(num(v["rel_ci95"][0]), num(v["rel_ci95"][1]), num(v["rel_change"]), scale) + "</td></tr>";
-    return h;
-  };
-  for (size_t i = 0; i < ranking.size(); ++i) html += row_html(ranking[i], std::to_string(i + 1));
-  html += "</table><h2>Every pool</h2><table><tr><th></th><th>OP stat</th><th>third</th><th>mean</th><th>95% CI</th>"
-          "<th>change vs random</th><th>95% CI of change</th><th>p (paired t)</th><th>p (sign flip)</th><th></th></tr>";
-  for (const auto& r : pool_rows) {
-    if (r.contains("vs_random")) html += row_html(r, "");
-  }
-  const MeanSummary rs = Summarize(rnd);
-  html += "</table><p>Random pool: mean " + Fmt("%.4g", rs.mean) + ", 95% CI [" + Fmt("%.4g", rs.ci_lo) + ", " +
-          Fmt("%.4g", rs.ci_hi) + "].</p>";
-  html += "<h2>Correlation of the OP stats (Spearman) and clusters</h2>" + CorrelationHeatmapSvg(spearman);
-  html += "<p>Average linkage on 1 &minus; |r|; cut into " + std::to_string(cut.k) + " cluster(s) (mean silhouette " +
-          Fmt("%.3f", cut.silhouette) + "):</p><ul>";
-  for (const auto& c : clusters) html += "<li>" + Esc(c.dump()) + "</li>";
-  html += "</ul><p>Time: stats " + Fmt("%.0f", phases["stats_s"].get<double>()) + " s, pools " +
-          Fmt("%.0f", phases["pools_s"].get<double>()) + " s, probes " + Fmt("%.0f", phases["probes_s"].get<double>()) +
-          " s, total " + Fmt("%.0f", phases["total_s"].get<double>()) + " s.</p></body></html>\n";
-  JUICER_RETURN_IF_ERROR(WriteFileAtomic((fs::path(o.out) / "report.html").string(), html));
+  // report.html: self-contained (inline SVG and thumbnails, no network).
+  JUICER_RETURN_IF_ERROR(WriteProbeReport(results, (fs::path(o.out) / "report.html").string()));
   log("results: " + (fs::path(o.out) / "results.json").string() + ", report: " + (fs::path(o.out) / "report.html").string());
   return results;
 }

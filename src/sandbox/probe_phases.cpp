@@ -12,6 +12,7 @@
 #include "probe/probe_config.h"
 #include "sandbox/juicer_exe.h"
 #include "sandbox/pools.h"
+#include "sandbox/probe_diversity.h"
 #include "sandbox/probe_pools.h"
 #include "sandbox/refine.h"
 
@@ -428,6 +429,47 @@ Result<Json> RunTransferPhase(LoopContext& c) {
         std::to_string(r.n) + " pools = " + Fmt("%.3f", r.rho) + " (exact p = " + Fmt("%.3g", r.p) + ")");
   return Json{{"size", c.o.transfer_size}, {"from_size", c.o.size}, {"pools", rows}, {"spearman", r.rho},
               {"p", r.p}, {"n", r.n}};
+}
+
+Result<Json> RunDiversityPhase(LoopContext& c, const Json& results) {
+  std::vector<std::pair<std::string, std::string>> chosen;  // label, pool file
+  chosen.emplace_back("random", c.Random().path_by_seed[0]);
+  for (const auto& row : c.ranking) {
+    const std::string stat = row["stat"].get<std::string>();
+    const int best = row["third"].get<int>();
+    // The worst third: the lowest mean among the OP's thirds (highest for lower-is-better metrics).
+    int worst = -1;
+    double worst_mean = std::numeric_limits<double>::infinity();
+    for (const auto& p : c.pools) {
+      if (p.stat != stat) continue;
+      const double m = c.sign * Summarize(p.values).mean;
+      if (m < worst_mean) {
+        worst_mean = m;
+        worst = p.third;
+      }
+    }
+    for (int third : {best, worst}) {
+      const LoopPool* p = c.Find(stat, third);
+      if (p == nullptr) continue;
+      const std::string label = stat + " " + ThirdName(third) + (third == best ? " (best third)" : " (worst third)");
+      chosen.emplace_back(label, p->path_by_seed[0]);
+      if (best == worst) break;
+    }
+  }
+  if (results.contains("recipes") && results["recipes"].contains("best")) {
+    const std::string best = results["recipes"]["best"].get<std::string>();
+    for (const auto& r : results["recipes"]["recipes"]) {
+      if (r["name"] == best && r.contains("path")) chosen.emplace_back("recipe " + best, r["path"].get<std::string>());
+    }
+  }
+  Json out = Json::object();
+  DiversityOptions opts;
+  for (const auto& [label, path] : chosen) {
+    JUICER_ASSIGN_OR_RETURN(Json d, PoolDiversity(path, opts));
+    out[label] = std::move(d);
+  }
+  c.log("diversity: words, verb-noun pairs and galleries of " + std::to_string(chosen.size()) + " pools");
+  return out;
 }
 
 }  // namespace juicer::sandbox

@@ -49,5 +49,8 @@ Result<Json> RunScalingPhase(LoopContext& c);
 // `recipes` is the block RunRecipesPhase returned (the refined recipe follows the best of them).
 Result<Json> RunRefinePhase(LoopContext& c, const Json& recipes);
 Result<Json> RunTransferPhase(LoopContext& c);
+// Words, verb-noun pairs and a thumbnail gallery (probe_diversity.h) of the random pool, each ranked OP's
+// best and worst third and the best recipe (from `results` so far).
+Result<Json> RunDiversityPhase(LoopContext& c, const Json& results);
 
 }  // namespace juicer::sandbox

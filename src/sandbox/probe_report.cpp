@@ -307,9 +307,23 @@ void Page::Correlation() {
 }
 
 void Page::Recipes() {
-  const Json* recipes = Find(r_, "recipes");
+  const Json* block = Find(r_, "recipes");
+  if (block == nullptr) return;
+  // The loop writes {pool_size, recipes: [...], random, vs_top_1, aliases, best}; a bare list also renders.
+  const Json* recipes = block->is_object() ? Find(*block, "recipes") : block;
   if (recipes == nullptr || !recipes->is_array()) return;
   Section("recipes", "Recipes from the ranking");
+  if (block->is_object()) {
+    out_ += "<p>Each recipe is the intersection of its OPs' chosen thirds, downsampled per seed to <b>" +
+            H(Str(*block, "pool_size", "n/a")) + "</b> samples (the smallest intersection) and compared with a random "
+            "pool of that size, at the same compute.";
+    if (const Json* aliases = Find(*block, "aliases"); aliases && aliases->is_object()) {
+      for (auto it = aliases->begin(); it != aliases->end(); ++it) {
+        out_ += " <i>" + H(it.key()) + "</i> is the same set of OPs as <i>" + H(it.value().is_string() ? it.value().get<std::string>() : it.value().dump()) + "</i>.";
+      }
+    }
+    out_ += "</p>\n";
+  }
   out_ += "<table><tr><th class=\"l\">recipe</th><th class=\"l\">OPs (stat, third, range)</th><th>samples in the "
           "intersection</th><th>pool size</th><th>mean</th><th>95% CI</th><th>change vs random</th><th>95% CI of "
           "change</th><th>p (paired t)</th><th>p (sign flip)</th><th>change vs random</th></tr>\n";
@@ -323,16 +337,26 @@ void Page::Recipes() {
     out_ += "<tr><td class=\"l\">" + H(Str(rec, "name")) + "</td><td class=\"l\">" + ops + "</td><td>" +
             H(Str(rec, "n_intersection", "n/a")) + "</td><td>" + H(Str(rec, "pool_size", "n/a")) + "</td>" +
             ChangeCells(rec) + "</tr>\n";
-    rows.push_back({{"name", Str(rec, "name")}, {"summary", At(rec, "summary")}, {"ref", false}});
+    if (Find(rec, "summary")) rows.push_back({{"name", Str(rec, "name")}, {"summary", At(rec, "summary")}, {"ref", false}});
   }
   out_ += "</table>\n";
+  if (const Json* stacking = block->is_object() ? Find(*block, "vs_top_1") : nullptr; stacking && stacking->is_array() && !stacking->empty()) {
+    out_ += "<p>Stacking OPs vs. the single best OP (same pool size, paired by seed):</p><ul>";
+    for (const auto& st : *stacking) {
+      out_ += "<li><b>" + H(Str(st, "recipe")) + "</b> vs top-1: " + Fmt("%+.1f%%", 100 * NumAt(st, "rel_change")) +
+              " " + Interval(At(st, "rel_ci95"), "", true) + ", p (paired t) = " + Fmt("%.3g", NumAt(st, "p_paired_t")) + "</li>";
+    }
+    out_ += "</ul>\n";
+  }
   // Reference rows: the best single-OP pool and the random pool.
   if (const Json* ranking = Find(r_, "ranking"); ranking && ranking->is_array() && !ranking->empty()) {
     const Json& best = (*ranking)[0];
     rows.insert(rows.begin(), Json{{"name", "best single OP: " + Str(best, "pool", Str(best, "stat"))},
                                    {"summary", At(best, "summary")}, {"ref", true}});
   }
-  if (const Json* pools = Find(r_, "pools"); pools && pools->is_array()) {
+  if (const Json* same_size = block->is_object() ? Find(*block, "random") : nullptr; same_size && Find(*same_size, "summary")) {
+    rows.insert(rows.begin(), Json{{"name", "random (recipe size)"}, {"summary", At(*same_size, "summary")}, {"ref", true}});
+  } else if (const Json* pools = Find(r_, "pools"); pools && pools->is_array()) {
     for (const auto& p : *pools) {
       if (Str(p, "stat").empty() || Str(p, "pool") == "random") {
         rows.insert(rows.begin(), Json{{"name", "random"}, {"summary", At(p, "summary")}, {"ref", true}});
@@ -361,11 +385,16 @@ void Page::Scaling() {
     out_ += "</table>\n";
   }
   if (const Json* levels = Find(*sc, "levels"); levels && levels->is_array()) {
-    out_ += "<h3>Levels</h3><table><tr><th>level</th><th>samples</th><th class=\"l\">OPs</th></tr>";
+    std::string top_ops;
+    for (const auto& op : At(*sc, "top_ops")) top_ops += (top_ops.empty() ? "" : ", ") + H(op.is_string() ? op.get<std::string>() : op.dump());
+    out_ += "<h3>Pyramid levels</h3>";
+    if (!top_ops.empty()) out_ += "<p>Built from the best thirds of the top OPs: " + top_ops + ".</p>";
+    out_ += "<table><tr><th>level</th><th>samples</th><th>in how many top pools</th><th class=\"l\">OPs</th></tr>";
     for (const auto& l : *levels) {
       std::string ops;
       for (const auto& op : At(l, "ops")) ops += (ops.empty() ? "" : ", ") + H(op.is_string() ? op.get<std::string>() : op.dump());
-      out_ += "<tr><td>" + H(Str(l, "level")) + "</td><td>" + H(Str(l, "n")) + "</td><td class=\"l\">" + ops + "</td></tr>";
+      out_ += "<tr><td>" + H(Str(l, "level")) + "</td><td>" + H(Str(l, "n")) + "</td><td>" + H(Str(l, "in_top_pools", "")) +
+              "</td><td class=\"l\">" + ops + "</td></tr>";
     }
     out_ += "</table>\n";
   }
