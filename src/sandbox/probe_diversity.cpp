@@ -40,14 +40,7 @@ std::string WithoutSpecialTokens(std::string_view text) {
 }
 
 Result<std::shared_ptr<const text::PosLexicon>> Lexicon(const std::string& path_or_empty) {
-  const std::string path = path_or_empty.empty() ? NpmAsset("pos", "lexicon.js") : path_or_empty;
-  static std::mutex mu;
-  static auto* cache = new std::map<std::string, std::shared_ptr<const text::PosLexicon>>();
-  std::lock_guard<std::mutex> lock(mu);
-  if (auto it = cache->find(path); it != cache->end()) return it->second;
-  JUICER_ASSIGN_OR_RETURN(std::shared_ptr<const text::PosLexicon> lex, text::PosLexicon::Load(path));
-  cache->emplace(path, lex);
-  return lex;
+  return text::PosLexicon::Shared(path_or_empty.empty() ? NpmAsset("pos", "lexicon.js") : path_or_empty);
 }
 
 bool IsVowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }

@@ -4,6 +4,8 @@
 #include <initializer_list>
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <mutex>
 
 #include "ops/text/char_tables.h"
 #include "ops/text/words.h"
@@ -456,6 +458,16 @@ int64_t PosTagger::CountActions(std::string_view text) const {
   int64_t n = 0;
   for (const TaggedWord& w : Tag(Tokenize(text))) n += (IsVerbTag(w.tag) && !w.aux) ? 1 : 0;
   return n;
+}
+
+Result<std::shared_ptr<const PosLexicon>> PosLexicon::Shared(const std::string& path) {
+  static std::mutex mu;
+  static auto* cache = new std::map<std::string, std::shared_ptr<const PosLexicon>>();
+  std::lock_guard<std::mutex> lock(mu);
+  if (auto it = cache->find(path); it != cache->end()) return it->second;
+  JUICER_ASSIGN_OR_RETURN(std::shared_ptr<const PosLexicon> lex, Load(path));
+  cache->emplace(path, lex);
+  return lex;
 }
 
 }  // namespace juicer::text

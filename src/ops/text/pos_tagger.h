@@ -23,6 +23,8 @@ class PosLexicon {
  public:
   // Parses jsPOS's lexicon.js (`module.exports = { "word": ["TAG", ...], ... };`).
   static Result<std::shared_ptr<const PosLexicon>> Load(const std::string& path);
+  // Load() once per path per process (thread-safe); later calls share the parsed lexicon.
+  static Result<std::shared_ptr<const PosLexicon>> Shared(const std::string& path);
   // Parses the object literal text (for tests); `where` names it in errors.
   static Result<std::shared_ptr<const PosLexicon>> Parse(std::string_view js, const std::string& where);
 

@@ -24,16 +24,6 @@ std::string RemoveSpecialTokens(std::string_view text) {
   return out;
 }
 
-// Lexicons by path, parsed once per process.
-Result<std::shared_ptr<const text::PosLexicon>> SharedLexicon(const std::string& path) {
-  static std::mutex mu;
-  static auto* cache = new std::map<std::string, std::shared_ptr<const text::PosLexicon>>();
-  std::lock_guard<std::mutex> lock(mu);
-  if (auto it = cache->find(path); it != cache->end()) return it->second;
-  JUICER_ASSIGN_OR_RETURN(std::shared_ptr<const text::PosLexicon> lex, text::PosLexicon::Load(path));
-  cache->emplace(path, lex);
-  return lex;
-}
 
 class TextActionFilter final : public Filter {
  public:
@@ -106,7 +96,7 @@ OpInfo TextActionFilterInfo() {
           "lang 'zh' is not supported: Data-Juicer tags Chinese with spaCy's "
           "zh_core_web_md and juicer has no Chinese part-of-speech lexicon; only lang 'en' works");
     const std::string path = p.IsNull("lexicon_path") ? NpmAsset("pos", "lexicon.js") : p.GetString("lexicon_path");
-    auto lexicon = SharedLexicon(path);
+    auto lexicon = text::PosLexicon::Shared(path);
     if (!lexicon.ok()) {
       if (lexicon.status().code() == StatusCode::kNotFound)
         return Status::Unavailable("the POS lexicon " + path +
