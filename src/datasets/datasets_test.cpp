@@ -1,18 +1,21 @@
 // The `demo` image-text dataset: builds twice with the same seed (byte-identical manifests), every split
 // file exists, every image path of every JSONL line exists, and the splits are not empty. Skipped where
 // the light dataset packages (Noto Color Emoji, unicode-data, unicode-cldr-core, Tux Paint stamps) are
-// not installed.
+// not installed. Near-duplicate siblings (FamilyKey) never straddle splits.
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 
 #include "datasets/dataset_output.h"
 #include "datasets/dataset_registry.h"
+#include "datasets/imagetext_items.h"
 
 namespace fs = std::filesystem;
 
@@ -44,13 +47,13 @@ class DemoDatasetTest : public ::testing::Test {
   }
 
   // Builds demo with a small limit into root_/name; returns the build status.
-  Status Build(const std::string& name) {
+  Status Build(const std::string& name, size_t limit = 60) {
     auto info = BuiltinDatasets().Find("demo");
     if (!info.ok()) return info.status();
     DatasetBuildOptions o;
     o.out_dir = (root_ / name).string();
     o.seed = 7;
-    o.limit = 60;
+    o.limit = limit;
     o.progress = false;
     fs::create_directories(o.out_dir);
     DatasetOutput out(o.out_dir);
@@ -112,6 +115,63 @@ TEST_F(DemoDatasetTest, BuildsDeterministicallyWithValidImagePaths) {
     }
     EXPECT_GT(n, 0u) << split << " is empty";
   }
+}
+
+// Siblings that differ by gender/person word, skin tone, hair, a number or punctuation share a family;
+// different things do not.
+TEST(FamilyKeyTest, SiblingsShareAFamily) {
+  EXPECT_EQ(FamilyKey("man technologist"), "technologist");
+  EXPECT_EQ(FamilyKey("woman technologist: medium-dark skin tone"), "technologist");
+  EXPECT_EQ(FamilyKey("technologist: light skin tone"), "technologist");
+  EXPECT_EQ(FamilyKey("woman: curly hair"), FamilyKey("man: red hair"));
+  EXPECT_EQ(FamilyKey("person: light skin tone, beard"), FamilyKey("man: beard"));
+  EXPECT_EQ(FamilyKey("men holding hands"), FamilyKey("woman and man holding hands: light skin tone, dark skin tone"));
+  EXPECT_EQ(FamilyKey("princess: medium skin tone"), FamilyKey("person with crown"));
+  EXPECT_EQ(FamilyKey("mermaid"), FamilyKey("merman: dark skin tone"));
+  EXPECT_EQ(FamilyKey("older person"), FamilyKey("old woman: light skin tone"));
+  EXPECT_EQ(FamilyKey("woman\u2019s hat"), "hat");
+  EXPECT_EQ(FamilyKey("sortie issue de secours 04"), "sortie issue de secours");
+  EXPECT_EQ(FamilyKey("sortie issue de secours 5"), "sortie issue de secours");
+  EXPECT_EQ(FamilyKey("BlueMan#204"), FamilyKey("blueman_12"));
+  EXPECT_EQ(FamilyKey("5 Japanese yen."), FamilyKey("100 Japanese yen."));
+  EXPECT_EQ(FamilyKey("The 2nd floor"), FamilyKey("the third floor"));
+  EXPECT_EQ(FamilyKey("\u201cSchool Crossing\u201d."), "school crossing");
+  EXPECT_EQ(FamilyKey("man"), "~");
+  EXPECT_NE(FamilyKey("flag: England"), FamilyKey("flag: Scotland"));
+  EXPECT_NE(FamilyKey("The letter R."), FamilyKey("The letter Q."));
+  EXPECT_NE(FamilyKey("dark sunglasses"), FamilyKey("sunglasses"));
+  EXPECT_EQ(FamilyKey("pi\u00f1ata"), "pi\u00f1ata");
+}
+
+// In a demo build every split_family lies in one split (so "man technologist" and "woman technologist",
+// or the skin-tone variants of one emoji, never straddle train and eval).
+TEST_F(DemoDatasetTest, SiblingsStayInOneSplit) {
+  Status a = Build("a", 400);
+  if (a.code() == StatusCode::kUnavailable) GTEST_SKIP() << a.message();
+  ASSERT_TRUE(a.ok()) << a.ToString();
+  simdjson::dom::parser parser;
+  std::map<std::string, std::set<std::string>> splits_of;  // source/family -> splits
+  std::map<std::string, size_t> members;
+  for (const char* split : {"train", "eval_retrieval", "eval_zeroshot", "eval_caption"}) {
+    std::ifstream in(root_ / "a" / (std::string(split) + ".jsonl"));
+    std::string line;
+    while (std::getline(in, line)) {
+      simdjson::dom::element doc;
+      ASSERT_EQ(parser.parse(line).get(doc), simdjson::SUCCESS) << line;
+      std::string_view source, family;
+      ASSERT_EQ(doc["__dj__meta__"]["source"].get(source), simdjson::SUCCESS) << line;
+      ASSERT_EQ(doc["__dj__meta__"]["split_family"].get(family), simdjson::SUCCESS) << line;
+      const std::string k = std::string(source) + "/" + std::string(family);
+      splits_of[k].insert(split);
+      ++members[k];
+    }
+  }
+  size_t multi = 0;
+  for (const auto& [k, s] : splits_of) {
+    EXPECT_EQ(s.size(), 1u) << k << " straddles " << s.size() << " splits";
+    if (members[k] > 1) ++multi;
+  }
+  EXPECT_GT(multi, 10u) << "too few families with siblings for the check to mean anything";
 }
 
 }  // namespace

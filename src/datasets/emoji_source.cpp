@@ -215,6 +215,8 @@ Result<SourceItems> LoadEmoji(bool foreign) {
     item.key = file;
     // skin-tone variants of one emoji share a group, so they never straddle train and eval
     item.group = name.find("skin tone") != std::string::npos ? name.substr(0, name.find(':')) : name;
+    // ... and so do gender/person and hair variants ("man technologist", "woman technologist": "technologist")
+    item.family = FamilyKey(name);
     item.image_rel = "images/emoji/" + file + ".png";
     // caption: the Unicode name, in one of a few fixed phrasings, with up to 4 CLDR keywords
     std::vector<std::string> extra;

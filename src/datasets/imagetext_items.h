@@ -21,6 +21,8 @@ struct ImageTextItem {
   std::string license;  // SPDX-like id
   std::string key;      // stable id within the source
   std::string group;    // items of one group always land in the same split (emoji skin-tone variants)
+  std::string family;   // FamilyKey of the item's name ("" = none): items sharing a group OR a family
+                        // (transitively) land in the same split, so near-duplicate siblings never straddle
   std::string image_rel;  // images/<source>/....png, relative to the dataset dir
   std::string caption;
   std::vector<std::string> references;                         // reference captions (eval_caption)
@@ -50,6 +52,13 @@ void SeededShuffle(std::vector<T>& v, std::mt19937_64& rng) {
 }
 std::string CollapseSpaces(std::string_view s);  // trims and folds whitespace runs into one space
 bool ValidUtf8(std::string_view s);
+// The split family of a name (emoji name, Openclipart title, Tux Paint caption): lower-cased; digits,
+// punctuation, skin-tone and hair-style qualifiers, gender/person words (man, woman, person, boy, girl,
+// men, women, people, mx, mrs, santa), number words one..twelve and ordinals first..twelfth, and a few
+// stopwords (a, an, the, and, of, in, with) removed; "-'s" dropped; prince/princess -> crown, mermaid/
+// merman/merperson -> merperson, older -> old. "man technologist: dark skin tone" and "technologist" -> "technologist";
+// "sortie issue de secours 04" -> "sortie issue de secours". A name with nothing left maps to "~".
+std::string FamilyKey(std::string_view name);
 Result<std::string> ReadBinaryFile(const std::string& path);
 // Width and height from a PNG header (0,0 when not a PNG).
 std::pair<int, int> PngSize(std::string_view bytes);

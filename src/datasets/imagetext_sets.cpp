@@ -2,11 +2,13 @@
 // imagetext-noisy (imagetext with planted defects, imagetext_noisy.cpp). Splits: train (the pool the
 // sandbox probes), and held-out eval_retrieval / eval_zeroshot / eval_caption, disjoint from train.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "core/json_text.h"
@@ -64,6 +66,74 @@ bool ValidUtf8(std::string_view s) {
     i += n + 1;
   }
   return true;
+}
+
+std::string FamilyKey(std::string_view name) {
+  // 1. lower-case ASCII; keep letters (non-ASCII ones whole) and apostrophes, everything else is a break;
+  //    a digit run eats an ordinal suffix ("2nd")
+  std::string flat;
+  for (size_t i = 0; i < name.size();) {
+    const unsigned char c = static_cast<unsigned char>(name[i]);
+    if (c < 0x80) {
+      if (std::isdigit(c)) {
+        while (i < name.size() && std::isdigit(static_cast<unsigned char>(name[i]))) ++i;
+        for (const char* suf : {"st", "nd", "rd", "th"})
+          if (name.substr(i, 2) == suf && (i + 2 == name.size() || !std::isalpha(static_cast<unsigned char>(name[i + 2])))) i += 2;
+        flat += ' ';
+        continue;
+      }
+      flat += std::isalpha(c) ? static_cast<char>(std::tolower(c)) : (c == '\'' ? '\'' : ' ');
+      ++i;
+      continue;
+    }
+    size_t n = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+    n = std::min(n, name.size() - i);
+    const std::string_view cp = name.substr(i, n);
+    i += n;
+    if (cp == "\u2019" || cp == "\u2018") flat += '\'';
+    else if (cp == "\u2013" || cp == "\u2014" || cp == "\u2026" || cp == "\u201c" || cp == "\u201d" || cp == "\u00ab" ||
+             cp == "\u00bb" || cp == "\u00a0" || cp == "\u00bf" || cp == "\u00a1")
+      flat += ' ';
+    else flat += cp;
+  }
+  std::vector<std::string> toks;
+  std::istringstream ss(flat);
+  for (std::string t; ss >> t;) {
+    while (!t.empty() && t.front() == '\'') t.erase(0, 1);
+    if (t.size() >= 2 && t.compare(t.size() - 2, 2, "'s") == 0) t.resize(t.size() - 2);
+    while (!t.empty() && t.back() == '\'') t.pop_back();
+    if (!t.empty()) toks.push_back(t);
+  }
+  // 2. qualifiers: "<light|medium|dark>[ <light|dark>] skin tone", "<red|curly|white|blond> hair", "bald"
+  static const std::set<std::string> kTone = {"light", "medium", "dark"}, kHair = {"red", "curly", "white", "blond"};
+  std::vector<std::string> kept;
+  for (size_t i = 0; i < toks.size(); ++i) {
+    if (toks[i] == "skin" && i + 1 < toks.size() && toks[i + 1] == "tone") {
+      while (!kept.empty() && kTone.count(kept.back())) kept.pop_back();
+      ++i;
+      continue;
+    }
+    if (toks[i] == "hair" && !kept.empty() && kHair.count(kept.back())) {
+      kept.pop_back();
+      continue;
+    }
+    kept.push_back(toks[i]);
+  }
+  // 3. gender/person words, number words, ordinals, stopwords; role synonyms
+  static const std::set<std::string> kDrop = {
+      "man", "woman", "person", "men", "women", "people", "boy", "girl", "mx", "mrs", "santa", "bald",
+      "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+      "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth",
+      "a", "an", "the", "and", "of", "in", "with"};
+  static const std::map<std::string, std::string> kSame = {
+      {"prince", "crown"}, {"princess", "crown"}, {"mermaid", "merperson"}, {"merman", "merperson"}, {"older", "old"}};
+  std::string key;
+  for (const auto& t : kept) {
+    if (kDrop.count(t)) continue;
+    const auto it = kSame.find(t);
+    key += (key.empty() ? "" : " ") + (it == kSame.end() ? t : it->second);
+  }
+  return key.empty() ? "~" : key;
 }
 
 Result<std::string> ReadBinaryFile(const std::string& path) {
@@ -134,13 +204,18 @@ std::string SampleLine(const SampleRecord& r, const std::string& split, size_t i
   AppendJsonString(it.source, &s);
   s += ",\"license\":";
   AppendJsonString(it.license, &s);
-  if (!(minimal_meta && split == "train"))
+  if (!(minimal_meta && split == "train")) {
     for (const auto& [k, v] : it.meta) {
       s += ",";
       AppendJsonString(k, &s);
       s += ":";
       AppendJsonString(v, &s);
     }
+    if (!it.family.empty()) {
+      s += ",\"split_family\":";
+      AppendJsonString(it.family, &s);
+    }
+  }
   s += "}}";
   return s;
 }
@@ -151,13 +226,37 @@ struct Loaded {
   size_t max = 0;
 };
 
-// Splits one source's items by group: eval quotas first (only groups whose items qualify), rest train.
+// Splits one source's items by split unit: eval quotas first (only units whose items qualify and that are
+// small next to the quota), rest train. A unit is a connected component of items linked by a shared
+// `group` or a shared `family` (near-duplicate siblings: gender/skin-tone/hair variants of one emoji,
+// numbered series), so no sibling straddles train and a held-out split.
 void AssignSplits(const Loaded& l, const ImageTextConfig& cfg, uint64_t seed, std::map<std::string, std::vector<size_t>>* by_split) {
   const auto& items = l.src.items;
+  std::vector<size_t> parent(items.size());
+  for (size_t i = 0; i < parent.size(); ++i) parent[i] = i;
+  const auto find = [&](size_t i) {
+    while (parent[i] != i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  std::map<std::string, size_t> first_of;  // "g:<group>" / "f:<family>" -> first item carrying it
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (!items[i].fixed_split.empty()) continue;
+    for (const std::string& k : {"g:" + items[i].group, items[i].family.empty() ? std::string() : "f:" + items[i].family}) {
+      if (k.empty()) continue;
+      auto [it, fresh] = first_of.emplace(k, i);
+      if (!fresh) parent[find(i)] = find(it->second);
+    }
+  }
+  std::map<size_t, std::string> unit_name;  // a unit is named by its smallest group (deterministic order)
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (!items[i].fixed_split.empty()) continue;
+    auto [it, fresh] = unit_name.emplace(find(i), items[i].group);
+    if (!fresh && items[i].group < it->second) it->second = items[i].group;
+  }
   std::map<std::string, std::vector<size_t>> groups_map;
   for (size_t i = 0; i < items.size(); ++i) {
     if (!items[i].fixed_split.empty()) (*by_split)[items[i].fixed_split].push_back(i);
-    else groups_map[items[i].group].push_back(i);
+    else groups_map[unit_name[find(i)]].push_back(i);
   }
   std::vector<std::vector<size_t>> groups;
   for (auto& [g, idx] : groups_map) groups.push_back(std::move(idx));
@@ -173,20 +272,25 @@ void AssignSplits(const Loaded& l, const ImageTextConfig& cfg, uint64_t seed, st
   }
   const auto quota = [&](double f) { return static_cast<size_t>(std::llround(f * static_cast<double>(total))); };
   size_t q_ret = quota(cfg.retrieval_frac), q_zs = quota(cfg.zeroshot_frac), q_cap = quota(cfg.caption_frac);
+  // a unit goes to a held-out split only if it fits the quota left and is at most a tenth of the quota, so
+  // one large family (all 104 "kiss" emoji) cannot fill an eval set; larger units are train
+  const size_t max_ret = std::max<size_t>(1, q_ret / 10), max_zs = std::max<size_t>(1, q_zs / 10),
+               max_cap = std::max<size_t>(1, q_cap / 10);
   for (auto& g : kept) {
     const bool clean = std::all_of(g.begin(), g.end(), [&](size_t i) { return items[i].clean; });
     const bool labelled = std::all_of(g.begin(), g.end(), [&](size_t i) { return !items[i].zs_task.empty(); });
     const bool refs = std::all_of(g.begin(), g.end(), [&](size_t i) { return !items[i].references.empty(); });
+    const auto fits = [&](size_t q, size_t max) { return g.size() <= q && g.size() <= max; };
     std::string split = "train";
-    if (q_ret > 0 && clean) {
+    if (fits(q_ret, max_ret) && clean) {
       split = "eval_retrieval";
-      q_ret -= std::min(q_ret, g.size());
-    } else if (q_zs > 0 && labelled) {
+      q_ret -= g.size();
+    } else if (fits(q_zs, max_zs) && labelled) {
       split = "eval_zeroshot";
-      q_zs -= std::min(q_zs, g.size());
-    } else if (q_cap > 0 && clean && refs) {
+      q_zs -= g.size();
+    } else if (fits(q_cap, max_cap) && clean && refs) {
       split = "eval_caption";
-      q_cap -= std::min(q_cap, g.size());
+      q_cap -= g.size();
     }
     auto& dst = (*by_split)[split];
     dst.insert(dst.end(), g.begin(), g.end());
@@ -326,7 +430,16 @@ const char* const kSourcesCard =
     "| `fashion_mnist` | dataset-fashion-mnist | 28x28 grey, native; a random subset of the training file (train) and "
     "a class-balanced subset of the test file (eval_zeroshot) | eight fixed templates (\"A photo of a sandal.\"), "
     "picked by a hash of the image index | MIT |\n\n"
-    "Splits (disjoint; emoji skin-tone variants of one emoji stay in one split):\n\n"
+    "Splits (disjoint; near-duplicate siblings stay in one split): items are split in units, the connected "
+    "components of items linked by a shared group (skin-tone variants of one emoji; Tux Paint stamps of one "
+    "folder whose file names differ by a trailing number) or a shared *family*: the item's name (emoji name, "
+    "Openclipart title, Tux Paint caption) lower-cased, with digits, ordinal and number words (one..twelve, "
+    "first..twelfth), punctuation, skin-tone and hair qualifiers, gender/person words (man, woman, person, boy, "
+    "girl, men, women, people, mx, mrs, santa) and the words a/an/the/and/of/in/with removed, and prince/princess "
+    "read as crown, mermaid/merman as merperson, older as old. So man, woman and person technologist in every skin tone are one "
+    "unit, as are \"sortie issue de secours 04\" and \"05\", and the filled and outlined \"The letter R.\" stamps. "
+    "The family is `split_family` in the meta (not in imagetext-noisy's train). A unit goes to a held-out split only if it is at most a tenth of "
+    "that split's quota for its source (larger families, such as the 104 \"kiss\" emoji, are train).\n\n"
     "- `train.jsonl`: the pool the sandbox probes. `text` = `<__dj__image> CAPTION <|__dj__eoc|>`, `images` = one "
     "path relative to the JSONL, `__dj__meta__` = id, source, licence and source fields (emoji group/subgroup, "
     "categories, Fashion-MNIST class).\n"

@@ -225,6 +225,8 @@ Result<SourceItems> LoadOpenclipart() {
       ++from_file;
       item.clean = false;
     }
+    // numbered series ("sortie issue de secours 04" / "05") share a family by title
+    item.family = FamilyKey(UsableTitle(m.title) && Lower(m.title) != Lower(m.creator) ? m.title : item.caption);
     item.meta = {{"category", category}, {"path", fs::path(rel).parent_path().string()}, {"caption_from", from}};
     if (category != "unsorted" && category != "special") {
       item.zs_task = "openclipart_category";

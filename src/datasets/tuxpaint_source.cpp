@@ -55,6 +55,7 @@ Result<SourceItems> LoadTuxPaint() {
     item.group = dir + "/" + StemGroup(png.stem().string());
     item.image_rel = "images/tuxpaint/" + rel;
     item.caption = CollapseSpaces(english);
+    item.family = FamilyKey(item.caption);  // "The letter R." filled and outlined; "5 Japanese yen." and "10 ..."
     item.references.push_back(item.caption);
     std::string line;
     while (std::getline(in, line)) {
