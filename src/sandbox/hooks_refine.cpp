@@ -115,10 +115,12 @@ Result<Json> RefineRecipeFromPools(Json recipe, const std::vector<std::string>& 
     }
     if (target == nullptr) return Status::InvalidArgument(pool + ": no op computes the stat '" + r.stat + "'");
     Json bounds = Json::object();
+    const bool lowest = r.index == 0, highest = r.splits > 0 && r.index == r.splits - 1;
+    bool set_min = false, set_max = false;
     for (const auto& [name, is_max] : BoundParams(*info, r.stat)) {
-      const bool lowest = r.index == 0, highest = r.splits > 0 && r.index == r.splits - 1;
       if (is_max && highest) continue;
       if (!is_max && lowest) continue;
+      (is_max ? set_max : set_min) = true;
       const double v = is_max ? r.hi : r.lo;
       const ParamSpec* spec = nullptr;
       for (const auto& p : info->params) {
@@ -130,11 +132,20 @@ Result<Json> RefineRecipeFromPools(Json recipe, const std::vector<std::string>& 
       (*target)[name] = jv;
       bounds[name] = jv;
     }
+    // A bound the op has no param for (e.g. the low third of lang_score: language_id_score_filter only
+    // has min_score) cannot be written; it is reported, never dropped silently.
+    Json missing = Json::array();
+    if (!lowest && !set_min) missing.push_back("lower bound " + std::to_string(r.lo) + " (" + info->name + " has no min param for " + r.stat + ")");
+    if (!highest && !set_max) missing.push_back("upper bound " + std::to_string(r.hi) + " (" + info->name + " has no max param for " + r.stat + ")");
     if (applied != nullptr) {
-      applied->push_back(Json{{"pool", pool}, {"op", info->name}, {"stat", r.stat}, {"split", r.index},
-                              {"splits", r.splits}, {"bounds", bounds}});
+      Json row = {{"pool", pool}, {"op", info->name}, {"stat", r.stat}, {"split", r.index}, {"splits", r.splits}, {"bounds", bounds}};
+      if (!missing.empty()) row["not_expressible"] = missing;
+      applied->push_back(std::move(row));
     }
     if (log) log(info->name + " " + bounds.dump() + " from " + pool);
+    for (const auto& m : missing) {
+      if (log) log("warning: cannot express the " + m.get<std::string>() + "; the refined recipe keeps more than this third");
+    }
   }
   return recipe;
 }

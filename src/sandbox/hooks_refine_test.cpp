@@ -5,6 +5,7 @@
 #include "sandbox/config.h"
 #include "sandbox/hooks_impl.h"
 #include "sandbox/pools.h"
+#include "sandbox/refine.h"
 #include "sandbox/sandbox_test_util.h"
 
 namespace juicer::sandbox {
@@ -64,6 +65,36 @@ TEST(SandboxModelFeedback, ThresholdsFromTheBestPool) {
   auto bad = RefineRecipeViaModelFeedbackHook(call);
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("data_pool_construction"), std::string::npos) << bad.status().message();
+}
+
+// The low third of lang_score needs an upper bound, but language_id_score_filter only has min_score:
+// the refinement says so instead of dropping the bound silently.
+TEST(SandboxModelFeedback, ReportsBoundsTheOpCannotExpress) {
+  const std::string dir = MakeTempDir("feedback-missing");
+  std::string data;
+  for (int i = 1; i <= 9; ++i) {
+    data += "{\"text\": \"t" + std::to_string(i) + "\", \"__dj__stats__\": {\"lang_score\": " + std::to_string(0.1 * i) + "}}\n";
+  }
+  WriteText(dir + "/data.jsonl", data);
+  auto pools = RunDataPoolManipulator(
+      Json{{"type", "data_pool_construction"}, {"dataset_path", dir + "/data.jsonl"}, {"export_path", dir + "/pools"}});
+  ASSERT_TRUE(pools.ok()) << pools.status().ToString();
+  std::string low;
+  for (const auto& p : *pools) {
+    if (p.get<std::string>().find("lang_score_0.jsonl") != std::string::npos) low = p.get<std::string>();
+  }
+  ASSERT_FALSE(low.empty()) << pools->dump();
+  Json applied;
+  std::vector<std::string> lines;
+  auto recipe = RefineRecipeFromPools(Json::parse(R"({"process": [{"language_id_score_filter": {"min_score": 0.0}}]})"),
+                                      {low}, "", &applied, [&](const std::string& l) { lines.push_back(l); });
+  ASSERT_TRUE(recipe.ok()) << recipe.status().ToString();
+  EXPECT_EQ((*recipe)["process"][0]["language_id_score_filter"]["min_score"], 0.0);  // unchanged: a low third
+  ASSERT_TRUE(applied[0].contains("not_expressible")) << applied.dump();
+  EXPECT_NE(applied[0]["not_expressible"][0].get<std::string>().find("upper bound"), std::string::npos);
+  bool warned = false;
+  for (const auto& l : lines) warned = warned || l.find("warning: cannot express") != std::string::npos;
+  EXPECT_TRUE(warned);
 }
 
 }  // namespace

@@ -389,12 +389,15 @@ void Page::Scaling() {
     for (const auto& op : At(*sc, "top_ops")) top_ops += (top_ops.empty() ? "" : ", ") + H(op.is_string() ? op.get<std::string>() : op.dump());
     out_ += "<h3>Pyramid levels</h3>";
     if (!top_ops.empty()) out_ += "<p>Built from the best thirds of the top OPs: " + top_ops + ".</p>";
-    out_ += "<table><tr><th>level</th><th>samples</th><th>in how many top pools</th><th class=\"l\">OPs</th></tr>";
+    bool any_ops = false;
+    for (const auto& l : *levels) any_ops = any_ops || !At(l, "ops").empty();
+    out_ += std::string("<table><tr><th>level</th><th>samples</th><th>in how many top pools</th>") +
+            (any_ops ? "<th class=\"l\">OPs</th>" : "") + "</tr>";
     for (const auto& l : *levels) {
       std::string ops;
       for (const auto& op : At(l, "ops")) ops += (ops.empty() ? "" : ", ") + H(op.is_string() ? op.get<std::string>() : op.dump());
       out_ += "<tr><td>" + H(Str(l, "level")) + "</td><td>" + H(Str(l, "n")) + "</td><td>" + H(Str(l, "in_top_pools", "")) +
-              "</td><td class=\"l\">" + ops + "</td></tr>";
+              "</td>" + (any_ops ? "<td class=\"l\">" + ops + "</td>" : "") + "</tr>";
     }
     out_ += "</table>\n";
   }
@@ -410,6 +413,12 @@ void Page::Refined() {
     out_ += "<p>Applied to the full data: kept <b>" + Fmt("%.0f", kept) + "</b> of " + Fmt("%.0f", total) + " samples (" +
             (total > 0 ? Fmt("%.1f", 100 * kept / total) : std::string("n/a")) + "%)" +
             (Find(*ap, "export_path") ? ", exported to <code>" + H(Str(*ap, "export_path")) + "</code>" : "") + ".</p>";
+  }
+  for (const auto& b : At(*rr, "bounds")) {
+    for (const auto& m : At(b, "not_expressible")) {
+      out_ += "<p class=\"note\">Not expressible in the recipe: " + H(m.is_string() ? m.get<std::string>() : m.dump()) +
+              " &mdash; the refined recipe keeps more than the winning third.</p>";
+    }
   }
   if (Find(*rr, "yaml")) out_ += "<pre>" + H(Str(*rr, "yaml")) + "</pre>\n";
 }
