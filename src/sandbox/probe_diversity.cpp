@@ -1,5 +1,8 @@
 #include "sandbox/probe_diversity.h"
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -44,11 +47,16 @@ Result<std::shared_ptr<const text::PosLexicon>> Lexicon(const std::string& path_
 }
 
 bool IsVowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
-bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
+// A letter in any script (ICU's u_isalpha over the UTF-8 code points): "naïve" and "日本" count, "—",
+// "€" and "“" do not.
 bool HasLetter(std::string_view w) {
-  for (unsigned char c : w) {
-    if (IsAsciiAlpha(static_cast<char>(c)) || c >= 0x80) return true;
+  const auto* p = reinterpret_cast<const uint8_t*>(w.data());
+  const int32_t n = static_cast<int32_t>(w.size());
+  for (int32_t i = 0; i < n;) {
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    if (c >= 0 && u_isalpha(c)) return true;
   }
   return false;
 }

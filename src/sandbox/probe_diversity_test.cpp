@@ -46,6 +46,7 @@ TEST(ProbeDiversity, PoolWordsPairsAndGallery) {
   }
   jsonl += "{\"text\": \"A horse eating grass in a field.\", \"images\": [\"img/0.png\", \"/abs/x.jpg\"]}\n";
   jsonl += "{\"text\": \"The the the and of.\"}\n";
+  jsonl += "{\"text\": \"Caf\u00e9 \u2014 \u20ac \u201cna\u00efve\u201d\"}\n";  // punctuation and currency are not words
   WriteText(dir + "/pool.jsonl", jsonl);
   DiversityOptions o;
   o.n_gallery = 3;
@@ -53,7 +54,7 @@ TEST(ProbeDiversity, PoolWordsPairsAndGallery) {
   auto r = PoolDiversity(dir + "/pool.jsonl", o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const Json& d = *r;
-  EXPECT_EQ(d["n_samples"], 8);
+  EXPECT_EQ(d["n_samples"], 9);
   ASSERT_GE(d["word_counts"].size(), 3u);
   EXPECT_EQ(d["word_counts"][0][0], "horse");
   EXPECT_EQ(d["word_counts"][0][1], 7);
@@ -63,7 +64,12 @@ TEST(ProbeDiversity, PoolWordsPairsAndGallery) {
     EXPECT_NE(w, "a");
     EXPECT_EQ(w.find("dj"), std::string::npos) << w;
     EXPECT_EQ(w.find('<'), std::string::npos) << w;
+    EXPECT_NE(w, "\u2014");
+    EXPECT_NE(w, "\u20ac");
   }
+  bool cafe = false;
+  for (const auto& wc : d["word_counts"]) cafe = cafe || wc[0] == "caf\u00e9";
+  EXPECT_TRUE(cafe) << d["word_counts"].dump();
   ASSERT_GE(d["verb_noun"].size(), 2u);
   EXPECT_EQ(d["verb_noun"][0], Json::array({"ride", "horse", 6}));
   EXPECT_EQ(d["verb_noun"][1], Json::array({"eat", "grass", 1}));
