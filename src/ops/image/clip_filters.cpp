@@ -268,8 +268,9 @@ OpInfo MatchingInfo() {
                   "its training turned cosines into logits with) and b is the midpoint between the mean "
                   "cosine of matched pairs (i, i) and of mismatched pairs (i, j != i) of held-out clean "
                   "pairs embedded into DIR/calibration_embeddings.bin (`juicer encode`; scripts/setup.sh "
-                  "writes it for the default scorer from demo's eval_caption split: matched 0.347, "
-                  "mismatched 0.009, b = 0.178), else of the model's first 64 training pairs "
+                  "writes it for the default scorer from demo's eval_caption split; measured on the splits "
+                  "before near-duplicate siblings were kept together: matched 0.347, mismatched 0.009, "
+                  "b = 0.178), else of the model's first 64 training pairs "
                   "(DIR/embeddings_check.bin, written by the trainer; training pairs sit higher, so b is "
                   "then too strict), or matching_bias when given. This is the 2-way softmax of the pair's logit against a 'typical boundary' "
                   "logit: p = 0.5 at b, near 1 for well-matched pairs, near 0 for mismatched ones. ") +

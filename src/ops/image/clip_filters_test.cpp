@@ -318,7 +318,10 @@ TEST(ClipDefaultScorer, MatchedPairsScoreAboveShuffledOnDemoEval) {
   std::printf("default clip scorer on %zu demo eval pairs: mean matched %.3f, shuffled %.3f, matched higher %zu\n", n,
               m / n, sh / n, wins);
   EXPECT_GT(m / n, sh / n + 0.1);
-  EXPECT_GT(static_cast<double>(wins) / n, 0.8);
+  // Chance is 0.5. On the leak-free demo splits (near-duplicate siblings kept in one split) the scorer
+  // wins 87 of 128 pairs (0.68), trained for 300 or 1000 steps alike; the old splits, where siblings of
+  // the eval pairs were in train, gave over 0.8.
+  EXPECT_GT(static_cast<double>(wins) / n, 0.6);
 }
 
 }  // namespace
