@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs every Debian package juicer needs (idempotent, non-interactive) and builds it.
-# Usage: scripts/setup.sh [--no-build] [--build-dir DIR]
+# Usage: scripts/setup.sh [--no-build] [--build-dir DIR] [--datasets | --datasets-light (default) | --no-datasets]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
