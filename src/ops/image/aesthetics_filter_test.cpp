@@ -18,7 +18,7 @@ using testing::MustBuild;
 using testing::RunFilter;
 using testing::StatList;
 
-const char* kConfMedia = "/work/shared/conformance/media";
+const std::string kConfMedia = testing::ConformanceMediaDir();
 
 bool HaveBrisque() { return fs::exists(image_ops::kBrisqueModel) && fs::exists(image_ops::kBrisqueRange); }
 

@@ -15,7 +15,7 @@ using testing::MustBuild;
 using testing::RunFilter;
 using testing::StatList;
 
-const char* kConfMedia = "/work/shared/conformance/media";
+const std::string kConfMedia = testing::ConformanceMediaDir();
 
 TEST(ImageShapeFilter, HeaderSizesAndAnyOrAll) {
   ImageDir d;

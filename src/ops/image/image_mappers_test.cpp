@@ -21,7 +21,7 @@ using testing::ImageSample;
 using testing::MustBuild;
 using testing::RunMapper;
 
-const char* kConfMedia = "/work/shared/conformance/media";
+const std::string kConfMedia = testing::ConformanceMediaDir();
 
 // FNV-1a 64 of the pixels as RGB bytes, row-major (what the reference script hashed from PIL arrays).
 uint64_t RgbHash(const cv::Mat& bgr) {

@@ -17,6 +17,11 @@
 
 namespace juicer::testing {
 
+// Data-Juicer's test media: <repo>/../shared/conformance/media (absent in a user's clone: tests skip).
+inline std::string ConformanceMediaDir() {
+  return (std::filesystem::path(JUICER_SOURCE_DIR) / ".." / "shared" / "conformance" / "media").lexically_normal().string();
+}
+
 class ImageDir {
  public:
   ImageDir() {

@@ -27,10 +27,8 @@ using testing::StatList;
 
 // Data-Juicer's test media: <repo>/../shared/conformance/media.
 std::string MediaDir() {
-  for (const fs::path& p : {fs::path(JUICER_SOURCE_DIR) / ".." / "shared" / "conformance" / "media",
-                            fs::path("/work/shared/conformance/media")})
-    if (fs::exists(p / "lena.jpg")) return p.string();
-  return "";
+  const fs::path p = testing::ConformanceMediaDir();
+  return fs::exists(p / "lena.jpg") ? p.string() : "";
 }
 
 // The installed model, or null (the test skips: scripts/setup.sh installs it).
