@@ -30,6 +30,7 @@ const char* kHelp =
     "                            [--eval EVAL.jsonl ...] [--metric KEY] [--lower-is-better] [--set k=v] [--quiet]\n"
     "                            [--top-k 3] [--min-pool 32] [--scale-factors 1,2,4] [--transfer-size m]\n"
     "                            [--transfer-pools 2] [--skip recipes,scaling,refine,transfer,diversity]\n"
+    "                            [--stratify-by FIELD]   (e.g. __dj__meta__.source)\n"
     "\n"
     "run: runs a Data-Juicer sandbox config (probe -> refine_recipe -> execution -> evaluation jobs, one\n"
     "pipeline or `pipelines:`, iterations). The whole config is validated before the first job; every job's\n"
@@ -44,7 +45,9 @@ const char* kHelp =
     "cluster: intersections of their best thirds at a common size), the scaling pyramid (repeat the top\n"
     "pool vs. add lower levels at equal compute, power-law fits), the refined Data-Juicer recipe applied to\n"
     "the full data, the transfer check (top and bottom pools re-run at --transfer-size, Spearman of the\n"
-    "rankings) and pool diversity -> DIR/results.json and DIR/report.html. Rerunning resumes.\n";
+    "rankings) and pool diversity -> DIR/results.json and DIR/report.html. Rerunning resumes.\n"
+    "--stratify-by FIELD takes the thirds within each value of FIELD and keeps each value's share in the\n"
+    "random pools, so a stat cannot win by shifting the mix of sources, only by picking better samples.\n";
 
 int Run(const std::vector<std::string>& args) {
   std::string config, work_dir;
@@ -177,7 +180,7 @@ int Probe(const std::vector<std::string>& args) {
     } else if ((a == "--data" || a == "--task" || a == "--ops" || a == "--out" || a == "--eval" || a == "--metric" ||
                 a == "--size" || a == "--set" || a == "--seeds" || a == "--parallel" || a == "--steps" || a == "--batch-size" ||
                 a == "--top-k" || a == "--min-pool" || a == "--scale-factors" || a == "--transfer-size" ||
-                a == "--transfer-pools" || a == "--skip") &&
+                a == "--transfer-pools" || a == "--skip" || a == "--stratify-by") &&
                (v = value()) != nullptr) {
       if (a == "--data") o.data = *v;
       else if (a == "--task") o.task = *v;
@@ -188,6 +191,7 @@ int Probe(const std::vector<std::string>& args) {
       else if (a == "--size") o.size = *v;
       else if (a == "--set") o.set.push_back(*v);
       else if (a == "--transfer-size") o.transfer_size = *v;
+      else if (a == "--stratify-by") o.stratify_by = *v;
       else if (a == "--skip" || a == "--scale-factors") {
         std::vector<double> factors;
         std::vector<std::string> names;

@@ -55,7 +55,7 @@ Result<std::vector<Json>> ProbeRefineLoopHook(HookCall& call) {
   const Json cfg = call.extra_cfg.is_object() ? call.extra_cfg : Json::object();
   static const std::set<std::string> kKeys = {"data", "task", "out", "eval", "metric", "lower_is_better", "seeds",
                                               "parallel", "steps", "batch_size", "size", "set", "top_k", "min_pool",
-                                              "scale_factors", "transfer_size", "transfer_pools", "skip"};
+                                              "scale_factors", "transfer_size", "transfer_pools", "skip", "stratify_by"};
   for (const auto& [k, v] : cfg.items()) {
     if (!kKeys.count(k)) return Status::InvalidArgument("extra_configs." + k + ": unknown key of probe_refine_loop");
   }
@@ -83,6 +83,7 @@ Result<std::vector<Json>> ProbeRefineLoopHook(HookCall& call) {
   JUICER_RETURN_IF_ERROR(ReadString(cfg, "transfer_size", &o.transfer_size));
   JUICER_RETURN_IF_ERROR(ReadInt(cfg, "transfer_pools", &o.transfer_pools));
   JUICER_RETURN_IF_ERROR(ReadStrings(cfg, "skip", &o.skip));
+  JUICER_RETURN_IF_ERROR(ReadString(cfg, "stratify_by", &o.stratify_by));
   if (cfg.contains("scale_factors")) {
     if (!cfg["scale_factors"].is_array()) return Status::InvalidArgument("extra_configs.scale_factors: expected a list of numbers");
     o.scale_factors.clear();

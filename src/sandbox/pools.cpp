@@ -30,6 +30,41 @@ std::vector<std::string> Stems(const std::vector<std::string>& paths) {
   return out;
 }
 
+// juicer's stratified downsampling: `target` samples drawn so that each stratum keeps its share of the
+// pool (largest-remainder quotas), each stratum shuffled with `seed`; returned in file order.
+Result<std::vector<uint32_t>> StratifiedSample(const std::vector<PoolRecord>& recs, const std::string& key,
+                                               size_t target, uint64_t seed, const std::string& path) {
+  std::vector<std::string> strata;
+  strata.reserve(recs.size());
+  for (size_t i = 0; i < recs.size(); ++i) {
+    Json s = Json::parse(recs[i].text, nullptr, false);
+    if (s.is_discarded()) return Status::Internal(path + ": pool record " + std::to_string(i + 1) + " is not JSON");
+    strata.push_back(StratumOf(s, key));
+  }
+  std::vector<uint32_t> all(recs.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<uint32_t>(i);
+  const auto groups = GroupByStratum(strata, all);
+  target = std::min(target, recs.size());
+  std::vector<size_t> quota(groups.size());
+  std::vector<std::pair<double, size_t>> remainder;
+  size_t given = 0;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const double exact = static_cast<double>(target) * static_cast<double>(groups[g].size()) / static_cast<double>(recs.size());
+    quota[g] = static_cast<size_t>(exact);
+    given += quota[g];
+    remainder.push_back({exact - static_cast<double>(quota[g]), g});
+  }
+  std::stable_sort(remainder.begin(), remainder.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
+  for (size_t r = 0; given < target && r < remainder.size(); ++r, ++given) ++quota[remainder[r].second];
+  std::vector<uint32_t> order;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const auto perm = ShuffledOrder(groups[g].size(), seed);
+    for (size_t j = 0; j < quota[g]; ++j) order.push_back(groups[g][perm[j]]);
+  }
+  std::sort(order.begin(), order.end());
+  return order;
+}
+
 }  // namespace
 
 // ---- combination -----------------------------------------------------------------------------------
@@ -149,6 +184,7 @@ Result<Json> RunDownsampling(const Json& cfg) {
   JUICER_ASSIGN_OR_RETURN(std::string export_path, GetExportPath(cfg, kDownsampling));
   JUICER_ASSIGN_OR_RETURN(auto target, GetOptInt(cfg, kDownsampling, "target_num_samples", 0));
   JUICER_ASSIGN_OR_RETURN(auto seed, GetOptInt(cfg, kDownsampling, "shuffle_seed", 0));
+  JUICER_ASSIGN_OR_RETURN(std::string stratify_by, GetStratifyKey(cfg, kDownsampling));
   JUICER_ASSIGN_OR_RETURN(auto existing, ExistingPaths(paths, kDownsampling, "dataset_path"));
 
   std::vector<std::vector<PoolRecord>> loaded;
@@ -166,8 +202,14 @@ Result<Json> RunDownsampling(const Json& cfg) {
   }
   Json out = Json::array();
   for (size_t k = 0; k < loaded.size(); ++k) {
-    auto order = ShuffledOrder(loaded[k].size(), static_cast<uint64_t>(seed.value_or(42)));
-    order.resize(std::min<size_t>(order.size(), static_cast<size_t>(target_num)));
+    std::vector<uint32_t> order;
+    if (stratify_by.empty()) {
+      order = ShuffledOrder(loaded[k].size(), static_cast<uint64_t>(seed.value_or(42)));
+      order.resize(std::min<size_t>(order.size(), static_cast<size_t>(target_num)));
+    } else {
+      JUICER_ASSIGN_OR_RETURN(order, StratifiedSample(loaded[k], stratify_by, static_cast<size_t>(target_num),
+                                                      static_cast<uint64_t>(seed.value_or(42)), existing[k]));
+    }
     const std::string name = PathStem(existing[k]) + "_" + std::to_string(target_num) + ".jsonl";
     JUICER_ASSIGN_OR_RETURN(std::string written, WritePool(JoinPath(export_path, name), loaded[k], &order));
     out.push_back(written);

@@ -156,16 +156,18 @@ struct Analyzed {
   std::vector<PoolRecord> records;
   std::vector<std::string> wheres;
   std::vector<StatColumn> columns;  // in order of first appearance
+  std::vector<std::string> strata;  // per sample, when stratified
   bool has_stats = false;
 };
 
-Result<Analyzed> LoadAnalyzed(const std::string& path, bool ignore_stats) {
+Result<Analyzed> LoadAnalyzed(const std::string& path, bool ignore_stats, const std::string& stratify_by) {
   Analyzed a;
   std::unordered_map<std::string, size_t> col_of;
   std::vector<double> scratch;
   Status st = ForEachSample(path, [&](Json& s, const std::string& uid, const std::string& where) {
     const size_t idx = a.records.size();
     a.records.push_back({uid, s.dump(-1, ' ', false, Json::error_handler_t::replace)});
+    if (!stratify_by.empty()) a.strata.push_back(StratumOf(s, stratify_by));
     if (ignore_stats) return Status::OK();
     a.wheres.push_back(where);
     auto stats = s.find(kStatsKey);
@@ -203,9 +205,9 @@ Result<Analyzed> LoadAnalyzed(const std::string& path, bool ignore_stats) {
 
 Result<std::vector<std::string>> ConstructOne(const std::string& path, const std::string& export_path,
                                               const std::vector<double>& ratios, std::optional<int64_t> split_num,
-                                              bool ignore_stats) {
+                                              bool ignore_stats, const std::string& stratify_by) {
   std::vector<std::string> out;
-  JUICER_ASSIGN_OR_RETURN(Analyzed a, LoadAnalyzed(path, ignore_stats));
+  JUICER_ASSIGN_OR_RETURN(Analyzed a, LoadAnalyzed(path, ignore_stats, stratify_by));
   if (!ignore_stats && !a.has_stats) {
     Warn(std::string(kWhat) + ": " + path + " has no " + kStatsKey + ", skipped");
     return out;
@@ -215,20 +217,36 @@ Result<std::vector<std::string>> ConstructOne(const std::string& path, const std
     Warn(std::string(kWhat) + ": " + path + " is empty, skipped");
     return out;
   }
-  std::vector<size_t> points{0};
-  if (split_num) {
-    for (size_t p = static_cast<size_t>(*split_num); p < total; p += static_cast<size_t>(*split_num)) points.push_back(p);
-  } else {
-    for (double r : ratios) points.push_back(static_cast<size_t>(static_cast<double>(total) * r + 0.5));
-  }
-  points.push_back(total);
+  // Split points of a sorted list of n samples: DJ's, by ratio (rounded) or every split_num samples.
+  auto split_points = [&](size_t n) {
+    std::vector<size_t> points{0};
+    if (split_num) {
+      for (size_t p = static_cast<size_t>(*split_num); p < n; p += static_cast<size_t>(*split_num)) points.push_back(p);
+    } else {
+      for (double r : ratios) points.push_back(static_cast<size_t>(static_cast<double>(n) * r + 0.5));
+    }
+    points.push_back(n);
+    return points;
+  };
+  const std::vector<size_t> points = split_points(total);
 
   const std::string stem = PathStem(path);
   std::vector<uint32_t> order(total);
   for (size_t i = 0; i < total; ++i) order[i] = static_cast<uint32_t>(i);
+  // Part i of the current order. Stratified (juicer's stratify_by): each stratum is split on its own and
+  // part i is the union of the strata's parts i, so every part keeps the dataset's mix of strata.
+  auto part_of = [&](size_t i) {
+    if (a.strata.empty()) return std::vector<uint32_t>(order.begin() + points[i], order.begin() + points[i + 1]);
+    std::vector<uint32_t> part;
+    for (const auto& g : GroupByStratum(a.strata, order)) {
+      const std::vector<size_t> gp = split_points(g.size());
+      part.insert(part.end(), g.begin() + gp[i], g.begin() + gp[i + 1]);
+    }
+    return part;
+  };
   auto write_parts = [&](const std::string& dir, const std::string& infix) -> Status {
     for (size_t i = 0; i + 1 < points.size(); ++i) {
-      std::vector<uint32_t> part(order.begin() + points[i], order.begin() + points[i + 1]);
+      std::vector<uint32_t> part = part_of(i);
       const std::string name = stem + infix + std::to_string(i) + ".jsonl";
       JUICER_ASSIGN_OR_RETURN(std::string written, WritePool(JoinPath(dir, name), a.records, &part));
       out.push_back(written);
@@ -264,10 +282,14 @@ Result<Json> RunConstruction(const Json& cfg) {
   JUICER_ASSIGN_OR_RETURN(auto ratios, GetSplitRatios(cfg));
   JUICER_ASSIGN_OR_RETURN(auto split_num, GetOptInt(cfg, kWhat, "split_num", 1));
   JUICER_ASSIGN_OR_RETURN(bool ignore_stats, GetBool(cfg, kWhat, "ignore_stats", false));
+  JUICER_ASSIGN_OR_RETURN(std::string stratify_by, GetStratifyKey(cfg, kWhat));
+  if (!stratify_by.empty() && split_num)
+    return Status::InvalidArgument(std::string(kWhat) + ": stratify_by splits each stratum by split_ratios; "
+                                   "it cannot be combined with split_num");
   JUICER_ASSIGN_OR_RETURN(auto existing, ExistingPaths(paths, kWhat, "dataset_path"));
   Json out = Json::array();
   for (const auto& p : existing) {
-    JUICER_ASSIGN_OR_RETURN(auto written, ConstructOne(p, export_path, ratios, split_num, ignore_stats));
+    JUICER_ASSIGN_OR_RETURN(auto written, ConstructOne(p, export_path, ratios, split_num, ignore_stats, stratify_by));
     for (auto& w : written) out.push_back(w);
   }
   return out;

@@ -88,6 +88,17 @@ Result<std::optional<int64_t>> GetOptInt(const Json& cfg, std::string_view what,
 // (j = rng() % (i + 1) for i = n-1 .. 1). Python/HF permutations cannot be reproduced bit for bit.
 std::vector<uint32_t> ShuffledOrder(size_t n, uint64_t seed);
 
+// ---- strata (juicer extension `stratify_by` of data_pool_construction and data_pool_downsampling) ---
+// The optional `stratify_by` key: a dotted path into each sample (e.g. "__dj__meta__.source");
+// missing, null or "" -> "" (no strata).
+Result<std::string> GetStratifyKey(const Json& cfg, std::string_view what);
+// A sample's stratum: the value at the dotted key, strings as they are and other values as JSON text;
+// "(missing)" when the sample has no such key.
+std::string StratumOf(const Json& sample, const std::string& dotted_key);
+// Indices 0..n-1 grouped by stratum: groups in order of first appearance, indices in the order given.
+std::vector<std::vector<uint32_t>> GroupByStratum(const std::vector<std::string>& strata,
+                                                  const std::vector<uint32_t>& order);
+
 // The manipulators.
 Result<Json> RunConstruction(const Json& cfg);
 Result<Json> RunCombination(const Json& cfg);

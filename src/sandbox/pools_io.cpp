@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <random>
+#include <unordered_map>
 #include <utility>
 
 #include "core/dataset_reader.h"
@@ -338,6 +339,43 @@ Result<std::optional<int64_t>> GetOptInt(const Json& cfg, std::string_view what,
     return Status::InvalidArgument(std::string(what) + ": " + key + " must be an integer >= " +
                                    std::to_string(min_value) + ", got " + Brief(*it));
   return std::optional<int64_t>(v);
+}
+
+Result<std::string> GetStratifyKey(const Json& cfg, std::string_view what) {
+  auto it = cfg.find("stratify_by");
+  if (it == cfg.end() || it->is_null()) return std::string();
+  if (!it->is_string())
+    return Status::InvalidArgument(std::string(what) + ": stratify_by must be a dotted field name such as "
+                                   "__dj__meta__.source, got " + Brief(*it));
+  return it->get<std::string>();
+}
+
+std::string StratumOf(const Json& sample, const std::string& dotted_key) {
+  const Json* v = &sample;
+  size_t from = 0;
+  while (from <= dotted_key.size()) {
+    const size_t dot = std::min(dotted_key.find('.', from), dotted_key.size());
+    const std::string part = dotted_key.substr(from, dot - from);
+    if (!v->is_object()) return "(missing)";
+    auto it = v->find(part);
+    if (it == v->end()) return "(missing)";
+    v = &*it;
+    from = dot + 1;
+  }
+  if (v->is_string()) return v->get<std::string>();
+  return v->dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::vector<std::vector<uint32_t>> GroupByStratum(const std::vector<std::string>& strata,
+                                                  const std::vector<uint32_t>& order) {
+  std::unordered_map<std::string, size_t> group_of;
+  std::vector<std::vector<uint32_t>> groups;
+  for (uint32_t i : order) {
+    auto [it, fresh] = group_of.emplace(strata[i], groups.size());
+    if (fresh) groups.emplace_back();
+    groups[it->second].push_back(i);
+  }
+  return groups;
 }
 
 std::vector<uint32_t> ShuffledOrder(size_t n, uint64_t seed) {

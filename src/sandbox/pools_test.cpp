@@ -109,6 +109,65 @@ TEST_F(SandboxPoolsTest, ConstructionSplitsEveryNumericStatIntoThirds) {
   EXPECT_EQ(s["__dj__meta__"]["uid"], SampleUid(Json::parse(R"({"text": "b"})")));
 }
 
+// juicer's stratify_by: each source is split into thirds on its own, so every third keeps the data's mix.
+TEST_F(SandboxPoolsTest, ConstructionStratifiedKeepsEachSourcesShare) {
+  // source A: len 1..6, source B: len 10..12 (all of B would land in the top third unstratified)
+  std::vector<std::string> lines;
+  const int lens[] = {4, 11, 1, 6, 10, 3, 2, 12, 5};
+  const char* src[] = {"A", "B", "A", "A", "B", "A", "A", "B", "A"};
+  for (int i = 0; i < 9; ++i) {
+    lines.push_back(R"({"text": "t)" + std::to_string(lens[i]) + R"(", "__dj__meta__": {"source": ")" + src[i] +
+                    R"("}, "__dj__stats__": {"len": )" + std::to_string(lens[i]) + "}}");
+  }
+  const std::string data = Write("in/data.jsonl", lines);
+  Json cfg = {{"type", "data_pool_construction"}, {"dataset_path", data}, {"export_path", P("out")},
+              {"stratify_by", "__dj__meta__.source"}};
+  auto r = RunDataPoolManipulator(cfg);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const std::string o = P("out/len/data_len_");
+  // A (6 samples) -> 2 per third; B (3 samples) -> 1 per third; groups in order of first appearance
+  // in the sorted order (A's 1 comes before B's 10)
+  EXPECT_EQ(Texts(o + "0.jsonl"), Strings({"t1", "t2", "t10"}));
+  EXPECT_EQ(Texts(o + "1.jsonl"), Strings({"t3", "t4", "t11"}));
+  EXPECT_EQ(Texts(o + "2.jsonl"), Strings({"t5", "t6", "t12"}));
+  // a missing field is its own stratum; split_num cannot be stratified; the key must be a string
+  cfg["split_num"] = 2;
+  EXPECT_FALSE(RunDataPoolManipulator(cfg).ok());
+  cfg.erase("split_num");
+  cfg["stratify_by"] = 3;
+  auto bad = RunDataPoolManipulator(cfg);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("stratify_by"), std::string::npos);
+}
+
+TEST_F(SandboxPoolsTest, DownsamplingStratifiedKeepsShares) {
+  std::vector<std::string> lines;
+  for (int i = 0; i < 90; ++i) {
+    const char* s = i % 3 == 0 ? "B" : "A";  // A 60, B 30
+    lines.push_back(R"({"text": ")" + std::to_string(i) + R"(", "__dj__meta__": {"source": ")" + s + R"("}})");
+  }
+  lines.push_back(R"({"text": "nosrc"})");  // stratum "(missing)", 1 of 91
+  const std::string data = Write("in/data.jsonl", lines);
+  for (int seed : {1, 2}) {
+    Json cfg = {{"type", "data_pool_downsampling"}, {"dataset_path", data}, {"export_path", P("out" + std::to_string(seed))},
+                {"target_num_samples", 30}, {"shuffle_seed", seed}, {"stratify_by", "__dj__meta__.source"}};
+    auto r = RunDataPoolManipulator(cfg);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    const auto got = Read((*r)[0].get<std::string>());
+    ASSERT_EQ(got.size(), 30u);
+    int a = 0, b = 0;
+    for (const auto& s : got) {
+      const std::string src = s["__dj__meta__"].value("source", std::string("-"));
+      a += src == "A";
+      b += src == "B";
+    }
+    // quotas 30*60/91 = 19.78 -> 20, 30*30/91 = 9.89 -> 10, 30/91 = 0.33 -> 0 (largest remainders)
+    EXPECT_EQ(a, 20);
+    EXPECT_EQ(b, 10);
+  }
+  EXPECT_NE(Texts(P("out1/data_30.jsonl")), Texts(P("out2/data_30.jsonl")));
+}
+
 TEST_F(SandboxPoolsTest, ConstructionFractionRatiosSplitNumAndIgnoreStats) {
   std::vector<std::string> lines;
   for (int i = 0; i < 5; ++i)

@@ -145,9 +145,9 @@ Result<Json> RunProbeLoop(ProbeLoopOptions o) {
   // 2. Pools: thirds of every numeric stat, and a random third per seed.
   t0 = std::chrono::steady_clock::now();
   const std::string pools_dir = (fs::path(o.out) / "pools").string();
-  JUICER_ASSIGN_OR_RETURN(Json built, RunDataPoolManipulator(Json{{"type", "data_pool_construction"},
-                                                                  {"dataset_path", analyzed},
-                                                                  {"export_path", pools_dir}}));
+  Json construct{{"type", "data_pool_construction"}, {"dataset_path", analyzed}, {"export_path", pools_dir}};
+  if (!o.stratify_by.empty()) construct["stratify_by"] = o.stratify_by;
+  JUICER_ASSIGN_OR_RETURN(Json built, RunDataPoolManipulator(construct));
   LoopContext c;
   c.o = o;
   c.log = log;
@@ -177,11 +177,13 @@ Result<Json> RunProbeLoop(ProbeLoopOptions o) {
   random.name = "random";
   const size_t third = static_cast<size_t>(n_samples / 3.0 + 0.5);
   for (int s = 1; s <= o.seeds; ++s) {
-    JUICER_ASSIGN_OR_RETURN(Json r, RunDataPoolManipulator(Json{{"type", "data_pool_downsampling"},
-                                                                {"dataset_path", analyzed},
-                                                                {"export_path", pools_dir + "/random/seed_" + std::to_string(s)},
-                                                                {"target_num_samples", third},
-                                                                {"shuffle_seed", s}}));
+    Json down{{"type", "data_pool_downsampling"},
+              {"dataset_path", analyzed},
+              {"export_path", pools_dir + "/random/seed_" + std::to_string(s)},
+              {"target_num_samples", third},
+              {"shuffle_seed", s}};
+    if (!o.stratify_by.empty()) down["stratify_by"] = o.stratify_by;
+    JUICER_ASSIGN_OR_RETURN(Json r, RunDataPoolManipulator(down));
     random.path_by_seed.push_back(r[0].get<std::string>());
   }
   pools.push_back(random);
@@ -264,7 +266,7 @@ Result<Json> RunProbeLoop(ProbeLoopOptions o) {
   Json results = {
       {"data", o.data}, {"task", o.task}, {"ops", o.ops}, {"size", o.size}, {"seeds", o.seeds},
       {"metric", o.metric}, {"lower_is_better", o.lower_is_better}, {"eval", o.eval},
-      {"n_samples", n_samples}, {"pool_size", third}, {"pools", pool_rows}, {"ranking", ranking},
+      {"n_samples", n_samples}, {"pool_size", third}, {"stratify_by", o.stratify_by}, {"pools", pool_rows}, {"ranking", ranking},
       {"correlation", {{"stats", stats}, {"pearson", pearson.values}, {"spearman", spearman.values}}},
       {"clustering", {{"method", "average linkage on 1 - |spearman r|, cut at the best mean silhouette"},
                       {"merges", merge_rows}, {"k", cut.k}, {"silhouette", cut.silhouette},

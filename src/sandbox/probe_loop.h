@@ -39,6 +39,10 @@ struct ProbeLoopOptions {
   std::string transfer_size = "m";
   int transfer_pools = 2;   // the transfer check re-runs the top and bottom n pools (+ random)
   std::vector<std::string> skip;  // phases to leave out: recipes, scaling, refine, transfer, diversity
+  // Dotted sample field (e.g. __dj__meta__.source): thirds are taken within each of its values and random
+  // pools keep each value's share, so every pool has the data's mix of sources and a stat cannot win by
+  // shifting that mix (it has to pick better samples within each source).
+  std::string stratify_by;
   bool quiet = false;
 };
 

@@ -54,15 +54,18 @@ Result<Json> StatRange(const std::string& path, const std::string& stat) {
 }
 
 // Per seed, `target` samples of `source` (DJ's data_pool_downsampling with shuffle_seed = seed).
+// With `stratify_by`, every stratum keeps its share (juicer's stratified downsampling).
 Result<std::vector<std::string>> DownsamplePerSeed(const std::string& source, size_t target, int seeds,
-                                                   const std::string& dir) {
+                                                   const std::string& dir, const std::string& stratify_by = "") {
   std::vector<std::string> out;
   for (int s = 1; s <= seeds; ++s) {
-    JUICER_ASSIGN_OR_RETURN(Json r, RunDataPoolManipulator(Json{{"type", "data_pool_downsampling"},
-                                                                {"dataset_path", source},
-                                                                {"export_path", dir + "/seed_" + std::to_string(s)},
-                                                                {"target_num_samples", target},
-                                                                {"shuffle_seed", s}}));
+    Json cfg{{"type", "data_pool_downsampling"},
+             {"dataset_path", source},
+             {"export_path", dir + "/seed_" + std::to_string(s)},
+             {"target_num_samples", target},
+             {"shuffle_seed", s}};
+    if (!stratify_by.empty()) cfg["stratify_by"] = stratify_by;
+    JUICER_ASSIGN_OR_RETURN(Json r, RunDataPoolManipulator(cfg));
     out.push_back(r[0].get<std::string>());
   }
   return out;
@@ -184,7 +187,7 @@ Result<Json> RunRecipesPhase(LoopContext& c) {
     names.push_back(name);
     data.push_back(per_seed);
   }
-  JUICER_ASSIGN_OR_RETURN(auto rnd, DownsamplePerSeed(c.analyzed, common, c.o.seeds, c.Dir("recipes/random")));
+  JUICER_ASSIGN_OR_RETURN(auto rnd, DownsamplePerSeed(c.analyzed, common, c.o.seeds, c.Dir("recipes/random"), c.o.stratify_by));
   names.push_back("random");
   data.push_back(rnd);
   for (size_t r = 0; r < names.size(); ++r) {
