@@ -111,7 +111,9 @@ size_t CountPackedNgrams(const uint32_t* seq, size_t len, size_t n, int bits, st
                          uint32_t& epoch, std::vector<uint32_t>& counts) {
   using u128 = unsigned __int128;
   const size_t windows = len - n + 1;
-  const size_t cap = TableCapacity(windows);
+  // Load factor <= 1/4: almost every window finds its slot at the first probe, so the loop's only branch
+  // is predictable; new and repeated n-grams are told apart without a branch.
+  const size_t cap = TableCapacity(2 * windows);
   const size_t mask = cap - 1;
   if (table.size() < cap) {
     table.assign(cap, PackedSlot{0, 0, 0});
@@ -137,15 +139,13 @@ size_t CountPackedNgrams(const uint32_t* seq, size_t len, size_t n, int bits, st
     size_t idx = static_cast<size_t>(((lo ^ (hi * 0xC2B2AE3D27D4EB4Full)) * 0x9FB21C651E98DF25ull) >> shift);
     for (;;) {
       PackedSlot& sl = t[idx];
-      if (sl.stamp != stamp) {
+      const bool fresh = sl.stamp != stamp;
+      if (fresh || sl.key == key) {
         sl.key = key;
-        sl.count = 1;
+        sl.count = (fresh ? 0 : sl.count) + 1;
         sl.stamp = stamp;
-        used[distinct++] = static_cast<uint32_t>(idx);
-        break;
-      }
-      if (sl.key == key) {
-        ++sl.count;
+        used[distinct] = static_cast<uint32_t>(idx);
+        distinct += fresh;
         break;
       }
       idx = (idx + 1) & mask;
@@ -161,7 +161,13 @@ double CharRepetitionRatio(std::string_view text, size_t n, WorkerContext& ctx) 
   std::vector<uint32_t>& arena = ctx.codepoints;
   arena.resize(text.size());
   size_t len = 0;
-  for (const char *p = text.data(), *end = p + text.size(); p < end;) arena[len++] = DecodeUtf8(p, end);
+  for (const char *p = text.data(), *end = p + text.size(); p < end;) {
+    if (static_cast<unsigned char>(*p) < 0x80) {
+      arena[len++] = static_cast<unsigned char>(*p++);  // ASCII, most of most texts
+    } else {
+      arena[len++] = DecodeUtf8(p, end);
+    }
+  }
   if (n == 0 || len < n) return 0.0;  // no n-grams
   size_t distinct = 0;
   uint32_t* counts = nullptr;
@@ -220,8 +226,14 @@ double CharRepetitionRatio(std::string_view text, size_t n, WorkerContext& ctx) 
   }
   // Data-Juicer: k = min(int(sqrt(distinct)), number of n-grams seen more than once); the ratio is the
   // sum of the k largest counts over all n-grams.
-  uint32_t* repeated_end = std::partition(counts, counts + distinct, [](uint32_t c) { return c > 1; });
-  const size_t repeated = static_cast<size_t>(repeated_end - counts);
+  // The counts above 1 to the front (branch-free compaction: most n-grams occur once).
+  size_t repeated = 0;
+  for (size_t i = 0; i < distinct; ++i) {
+    const uint32_t c = counts[i];
+    counts[repeated] = c;
+    repeated += c > 1;
+  }
+  uint32_t* repeated_end = counts + repeated;
   const size_t k = std::min(static_cast<size_t>(std::sqrt(static_cast<double>(distinct))), repeated);
   if (k == 0) return 0.0;
   std::nth_element(counts, counts + (k - 1), repeated_end, std::greater<uint32_t>());
