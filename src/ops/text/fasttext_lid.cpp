@@ -81,26 +81,18 @@ struct FastTextLid::Impl {
   uint32_t buckets = 0;
   int32_t nwords = 0;
   bool identity = false;
-  // Pruned models: which buckets were kept, 64 per word, with the number of kept buckets before the
-  // word (one cache line access per lookup), and the row of the r-th kept bucket (+ a -1 sentinel).
-  struct BucketWord {
-    uint64_t bits = 0;
-    uint32_t rank = 0;
-  };
-  std::vector<BucketWord> bucket_words;
-  std::vector<int32_t> kept_rows;
-  // Row of bucket b and whether the bucket was kept (the row is the sentinel -1 when it was not), without
-  // a branch: kept and pruned n-grams alternate unpredictably.
-  int32_t BucketRow(uint32_t b, bool* kept) const {
-    if (identity) {
-      *kept = true;
-      return nwords + static_cast<int32_t>(b);
-    }
-    const BucketWord& bw = bucket_words[b >> 6];
-    const uint64_t below = bw.bits & ((uint64_t{1} << (b & 63)) - 1);
-    const bool k = (bw.bits >> (b & 63)) & 1;
-    *kept = k;
-    return kept_rows[k ? bw.rank + static_cast<uint32_t>(__builtin_popcountll(below)) : kept_rows.size() - 1];
+  std::vector<uint64_t> bits;   // bucket kept?
+  std::vector<uint32_t> ranks;  // kept buckets before each 512-bucket block
+  std::vector<int32_t> kept_rows;  // row of the r-th kept bucket
+  int32_t BucketRow(uint32_t b) const {
+    if (identity) return nwords + static_cast<int32_t>(b);
+    const uint32_t w = b >> 6;
+    const uint64_t word = bits[w];
+    if (((word >> (b & 63)) & 1) == 0) return -1;
+    uint32_t r = ranks[w >> 3];
+    for (uint32_t k = w & ~7u; k < w; ++k) r += static_cast<uint32_t>(__builtin_popcountll(bits[k]));
+    r += static_cast<uint32_t>(__builtin_popcountll(word & ((uint64_t{1} << (b & 63)) - 1)));
+    return kept_rows[r];
   }
   int minn = 0, maxn = 0;
   uint64_t mod_magic = 0;  // UINT64_MAX / buckets + 1
@@ -135,22 +127,25 @@ Status BuildBucketIndex(const OpenDictionary& od, uint32_t buckets, FastTextLid:
     im.identity = true;
     return Status::OK();
   }
-  im.bucket_words.assign(buckets / 64 + 1, FastTextLid::Impl::BucketWord{});
+  im.bits.assign(buckets / 64 + 1, 0);
   for (const auto& [b, r] : od.PruneIdx()) {
     if (b < 0 || static_cast<uint32_t>(b) >= buckets) return Status::DataError("n-gram bucket out of range");
-    im.bucket_words[static_cast<uint32_t>(b) >> 6].bits |= uint64_t{1} << (b & 63);
+    im.bits[static_cast<uint32_t>(b) >> 6] |= uint64_t{1} << (b & 63);
   }
+  im.ranks.assign(im.bits.size() / 8 + 1, 0);
   uint32_t total = 0;
-  for (auto& bw : im.bucket_words) {
-    bw.rank = total;
-    total += static_cast<uint32_t>(__builtin_popcountll(bw.bits));
+  for (size_t w = 0; w < im.bits.size(); ++w) {
+    if (w % 8 == 0) im.ranks[w / 8] = total;
+    total += static_cast<uint32_t>(__builtin_popcountll(im.bits[w]));
   }
-  im.kept_rows.assign(total + 1, -1);  // + the sentinel of pruned buckets
+  im.kept_rows.assign(total, -1);
   for (const auto& [b, r] : od.PruneIdx()) {
     const auto bu = static_cast<uint32_t>(b);
-    const FastTextLid::Impl::BucketWord& bw = im.bucket_words[bu >> 6];
-    im.kept_rows[bw.rank + static_cast<uint32_t>(__builtin_popcountll(bw.bits & ((uint64_t{1} << (bu & 63)) - 1)))] =
-        im.nwords + r;
+    const uint32_t w = bu >> 6;
+    uint32_t rank = im.ranks[w >> 3];
+    for (uint32_t k = w & ~7u; k < w; ++k) rank += static_cast<uint32_t>(__builtin_popcountll(im.bits[k]));
+    rank += static_cast<uint32_t>(__builtin_popcountll(im.bits[w] & ((uint64_t{1} << (bu & 63)) - 1)));
+    im.kept_rows[rank] = im.nwords + r;
   }
   return Status::OK();
 }
@@ -246,10 +241,6 @@ void FastTextLid::AddCharNgrams(std::string_view word, std::vector<int32_t>& ids
   const uint32_t buckets = im.buckets;
   const uint64_t magic = im.mod_magic;
   const size_t len = word.size();
-  // Room for every n-gram (at most maxn per start character), written without a branch and trimmed after.
-  size_t out = ids.size();
-  ids.resize(out + len * static_cast<size_t>(im.maxn));
-  int32_t* dst = ids.data();
   for (size_t i = 0; i < len; ++i) {
     if ((word[i] & 0xC0) == 0x80) continue;
     uint32_t h = 2166136261u;
@@ -261,13 +252,11 @@ void FastTextLid::AddCharNgrams(std::string_view word, std::vector<int32_t>& ids
       if (n >= static_cast<size_t>(im.minn) && !(n == 1 && (i == 0 || j == len))) {
         // h % buckets by Lemire's multiply-shift (exact for 32-bit operands, no division).
         const uint32_t b = static_cast<uint32_t>((static_cast<unsigned __int128>(magic * h) * buckets) >> 64);
-        bool kept = false;
-        dst[out] = im.BucketRow(b, &kept);
-        out += kept;
+        const int32_t row = im.BucketRow(b);
+        if (row >= 0) ids.push_back(row);
       }
     }
   }
-  ids.resize(out);
 }
 
 Prediction FastTextLid::Predict(std::string_view line, LidScratch& s) const {
