@@ -12,10 +12,12 @@
 // then writes results.json (every number) and a self-contained report.html.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/status.h"
+#include "dist/slurm.h"
 #include "sandbox/json.h"
 
 namespace juicer::sandbox {
@@ -40,6 +42,9 @@ struct ProbeLoopOptions {
   int transfer_pools = 2;   // the transfer check re-runs the top and bottom n pools (+ random)
   std::vector<std::string> skip;  // phases to leave out: recipes, scaling, refine, transfer, diversity
   bool quiet = false;
+  // Set: probe trainings run as Slurm job arrays (the `parallel` jobs at a time becomes the array's
+  // throttle) instead of local child processes.
+  std::optional<dist::SlurmOptions> slurm;
 };
 
 // The phases `skip` may name.
