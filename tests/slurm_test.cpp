@@ -1,6 +1,7 @@
 // `juicer sandbox probe --executor slurm` on a real one-node Slurm cluster (slurm-wlm + munge, started
 // by tests/slurm/start_cluster.sh as root): the single-OP probe runs go out as one job array, each task
-// leaves its metrics.json marker, and a rerun resubmits only the runs whose marker is missing.
+// leaves its metrics.json marker, a rerun resubmits only the runs whose marker is missing, and a failed
+// task is reported with its run and logs.
 // Skipped, with the reason, only where the daemons cannot start (not root, not installed).
 #include <gtest/gtest.h>
 
@@ -33,7 +34,7 @@ class SlurmCluster {
   bool started_ = false;
 };
 
-TEST(Slurm, ProbeJobArrayEndToEndAndResubmission) {
+TEST(Slurm, ProbeJobArrayResubmissionAndFailure) {
   TempDir d;
   SlurmCluster cluster(d / "cluster");
   if (!cluster.started()) GTEST_SKIP() << "no Slurm cluster could be started here: " << cluster.output();
@@ -80,22 +81,18 @@ TEST(Slurm, ProbeJobArrayEndToEndAndResubmission) {
   EXPECT_NE(ReadFile(d / "out/runs/slurm/juicer-probe-single-OP-pools.sbatch").find("#SBATCH --array=0-0%4"),
             std::string::npos);
   EXPECT_EQ(ReadFile(lost), before);  // same seed, same data: the same metric
-}
 
-TEST(Slurm, FailedTaskNamesTheRunAndItsLogs) {
-  TempDir d;
-  SlurmCluster cluster(d / "cluster");
-  if (!cluster.started()) GTEST_SKIP() << "no Slurm cluster could be started here: " << cluster.output();
-  WriteFile(d / "train.jsonl", "{\"text\": \"a b c\"}\n{\"text\": \"d e f g\"}\n{\"text\": \"h i j k l\"}\n");
-  WriteFile(d / "ops.yaml", "process:\n  - text_length_filter: {min_len: 0}\n");
-  // no eval file: every eval task fails
-  auto r = RunCommand("SLURM_CONF=" + cluster.conf() + " " + JuicerBinary() + " sandbox probe --data " +
-                      (d / "train.jsonl") + " --task lm --ops " + (d / "ops.yaml") + " --out " + (d / "out") +
-                      " --eval " + (d / "missing.jsonl") + " --seeds 1 --steps 2 --batch-size 2 --set sp_vocab=20 " +
-                      "--skip recipes,scaling,refine,transfer,diversity --executor slurm");
+  // A task that fails (`juicer train` rejects the model key) leaves no marker: the error names the run
+  // and its logs.
+  r = RunCommand("SLURM_CONF=" + cluster.conf() + " " + JuicerBinary() + " sandbox probe --data " + (d / "train.jsonl") +
+                 " --task lm --ops " + (d / "ops.yaml") + " --out " + (d / "failing") +
+                 " --seeds 2 --steps 2 --batch-size 4 --set no_such_key=1 --skip recipes,scaling,refine,transfer,diversity"
+                 " --executor slurm --parallel 8");
   EXPECT_NE(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("its Slurm task did not finish"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("train.log, eval.log"), std::string::npos) << r.output;
+  EXPECT_NE(ReadFile(d / "failing/runs/random/seed_1/train.log").find("unknown model config key 'no_such_key'"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -119,6 +119,9 @@ Status Run::Setup() {
   std::error_code ec;
   fs::create_directories(r_.work_dir, ec);
   if (ec) return Status::IOError("cannot create work_dir " + r_.work_dir + ": " + ec.message());
+  if (const char* k = std::getenv("JUICER_DEBUG_KILL_AFTER_BATCHES")) kill_after_ = std::atol(k);
+  if (const char* c = std::getenv("JUICER_CHECKPOINT_INTERVAL_S")) ckpt_interval_s_ = std::atof(c);
+  last_ckpt_ = std::chrono::steady_clock::now();
   if (group_ != nullptr) return SetupDistributed();
   const bool ckpt = r_.use_checkpoint && mode_ == RunMode::kProcess;
   tmp_dir_ = r_.work_dir + (ckpt ? "/.juicer-checkpoint/" + fingerprint_ : "/.juicer-tmp-" + std::to_string(getpid()));
@@ -138,9 +141,6 @@ Status Run::Setup() {
   }
   fs::create_directories(tmp_dir_, ec);
   if (ec) return Status::IOError("cannot create " + tmp_dir_ + ": " + ec.message());
-  if (const char* k = std::getenv("JUICER_DEBUG_KILL_AFTER_BATCHES")) kill_after_ = std::atol(k);
-  if (const char* c = std::getenv("JUICER_CHECKPOINT_INTERVAL_S")) ckpt_interval_s_ = std::atof(c);
-  last_ckpt_ = std::chrono::steady_clock::now();
   return Status::OK();
 }
 

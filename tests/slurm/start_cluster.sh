@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Starts a one-node Slurm cluster for the tests: munged, slurmctld and slurmd as root, every file
 # (munge key and socket, slurm.conf, state, logs) under DIR. Prints the slurm.conf path; clients need
-# SLURM_CONF set to it. Exit 3: the daemons could not be started here (not root, not installed, or
-# slurmctld/slurmd did not come up: the log tails are printed). Stop with stop_cluster.sh DIR.
+# SLURM_CONF set to it. MinJobAge=6 keeps `sbatch --wait` polling every 2 s (it backs off to 32 s when
+# MinJobAge is the default 300); CPUs=8 with config_overrides runs 8 tasks at once on a small machine.
+# Exit 3: the daemons could not be started here (not root, not installed, or slurmctld/slurmd did not
+# come up: the log tails are printed). Stop with stop_cluster.sh DIR.
 set -uo pipefail
 dir=$(realpath "${1:?usage: start_cluster.sh DIR}")
 fail() { echo "start_cluster: $*" >&2; exit 3; }
@@ -38,11 +40,13 @@ TaskPlugin=task/none
 SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU
 ReturnToService=2
+SlurmdParameters=config_overrides
+MinJobAge=6
 MpiDefault=none
 SwitchType=switch/none
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
-NodeName=$host CPUs=$(nproc) State=UNKNOWN
+NodeName=$host CPUs=8 State=UNKNOWN
 PartitionName=test Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF=$dir/slurm.conf
