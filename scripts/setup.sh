@@ -20,7 +20,8 @@ while [[ $# -gt 0 ]]; do
 done
 
 # Debian packages (build tools, the libraries juicer links, test/bench tools, and `fortunes`: the
-# English corpus of the default perplexity model).
+# English corpus of the default perplexity model). Open MPI builds the MPI executor; slurm-wlm + munge
+# let tests/slurm_test.cpp start a one-node Slurm cluster (docs/distributed.md).
 PACKAGES=(
   build-essential cmake pkg-config
   libsimdjson-dev libyaml-cpp-dev libzstd-dev zstd libxxhash-dev libssl-dev libicu-dev libre2-dev libgumbo-dev
@@ -29,6 +30,7 @@ PACKAGES=(
   libpugixml-dev zlib1g-dev libarchive-dev
   libtorch-dev libopenblas0-openmp libsentencepiece-dev libfasttext-dev libtesseract-dev tesseract-ocr-eng
   libgtest-dev libgmock-dev libbenchmark-dev
+  libopenmpi-dev openmpi-bin slurm-wlm munge
   python3 time curl ca-certificates nodejs
   chromium
   fortunes

@@ -12,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "sandbox/config.h"
+#include "dist/slurm.h"
 #include "sandbox/probe_loop.h"
 #include "sandbox/runner.h"
 
@@ -31,6 +32,8 @@ const char* kHelp =
     "                            [--top-k 3] [--min-pool 32] [--scale-factors 1,2,4] [--transfer-size m]\n"
     "                            [--transfer-pools 2] [--skip recipes,scaling,refine,transfer,diversity]\n"
     "                            [--stratify-by FIELD]   (e.g. __dj__meta__.source)\n"
+    "                            [--executor local|slurm] [--slurm-partition P] [--slurm-time T]\n"
+    "                            [--slurm-mem M] [--slurm-cpus N] [--slurm-arg OPTION ...] [--sbatch PATH]\n"
     "\n"
     "run: runs a Data-Juicer sandbox config (probe -> refine_recipe -> execution -> evaluation jobs, one\n"
     "pipeline or `pipelines:`, iterations). The whole config is validated before the first job; every job's\n"
@@ -47,7 +50,10 @@ const char* kHelp =
     "the full data, the transfer check (top and bottom pools re-run at --transfer-size, Spearman of the\n"
     "rankings) and pool diversity -> DIR/results.json and DIR/report.html. Rerunning resumes.\n"
     "--stratify-by FIELD takes the thirds within each value of FIELD and keeps each value's share in the\n"
-    "random pools, so a stat cannot win by shifting the mix of sources, only by picking better samples.\n";
+    "random pools, so a stat cannot win by shifting the mix of sources, only by picking better samples.\n"
+    "--executor slurm submits each phase's unfinished probe runs as one Slurm job array (sbatch --wait;\n"
+    "script and logs in DIR/runs/slurm/, --parallel is the array throttle); a run's metrics.json is its\n"
+    "completion marker, so rerunning resubmits only what did not finish (docs/distributed.md).\n";
 
 int Run(const std::vector<std::string>& args) {
   std::string config, work_dir;
@@ -169,6 +175,8 @@ int Hooks() {
 
 int Probe(const std::vector<std::string>& args) {
   sandbox::ProbeLoopOptions o;
+  std::string executor = "local", slurm_flag;
+  dist::SlurmOptions slurm;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> const std::string* { return i + 1 < args.size() ? &args[++i] : nullptr; };
@@ -177,6 +185,28 @@ int Probe(const std::vector<std::string>& args) {
       o.quiet = true;
     } else if (a == "--lower-is-better") {
       o.lower_is_better = true;
+    } else if ((a == "--executor" || a == "--slurm-partition" || a == "--slurm-time" || a == "--slurm-mem" ||
+                a == "--slurm-cpus" || a == "--slurm-arg" || a == "--sbatch") &&
+               (v = value()) != nullptr) {
+      if (a == "--executor") {
+        if (*v != "local" && *v != "slurm")
+          return ReportError(Status::InvalidArgument("--executor: expected local or slurm, got '" + *v + "'"));
+        executor = *v;
+        continue;
+      }
+      slurm_flag = a;
+      if (a == "--slurm-partition") slurm.partition = *v;
+      else if (a == "--slurm-time") slurm.time = *v;
+      else if (a == "--slurm-mem") slurm.mem = *v;
+      else if (a == "--slurm-arg") slurm.extra.push_back(*v);
+      else if (a == "--sbatch") slurm.sbatch = *v;
+      else {
+        char* end = nullptr;
+        const long n = std::strtol(v->c_str(), &end, 10);
+        if (end == v->c_str() || *end != '\0' || n < 1)
+          return ReportError(Status::InvalidArgument("--slurm-cpus: expected a positive integer, got '" + *v + "'"));
+        slurm.cpus_per_task = static_cast<int>(n);
+      }
     } else if ((a == "--data" || a == "--task" || a == "--ops" || a == "--out" || a == "--eval" || a == "--metric" ||
                 a == "--size" || a == "--set" || a == "--seeds" || a == "--parallel" || a == "--steps" || a == "--batch-size" ||
                 a == "--top-k" || a == "--min-pool" || a == "--scale-factors" || a == "--transfer-size" ||
@@ -234,6 +264,12 @@ int Probe(const std::vector<std::string>& args) {
   }
   if (o.data.empty() || o.ops.empty() || o.out.empty()) {
     return ReportError(Status::InvalidArgument("sandbox probe: --data, --ops and --out are required"));
+  }
+  if (executor == "slurm") {
+    slurm.max_parallel = o.parallel;
+    o.slurm = slurm;
+  } else if (!slurm_flag.empty()) {
+    return ReportError(Status::InvalidArgument("sandbox probe: " + slurm_flag + " needs --executor slurm"));
   }
   auto res = sandbox::RunProbeLoop(o);
   if (!res.ok()) return ReportError(res.status());

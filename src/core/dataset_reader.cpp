@@ -52,6 +52,12 @@ class ByteStream {
     if (f_) std::fclose(f_);
     if (dctx_) ZSTD_freeDStream(dctx_);
   }
+  // Plain files only: the next Read starts at byte `offset`.
+  Status Seek(uint64_t offset) {
+    if (dctx_ != nullptr || fseeko(f_, static_cast<off_t>(offset), SEEK_SET) != 0)
+      return Status::IOError(path_ + ": cannot seek to byte " + std::to_string(offset));
+    return Status::OK();
+  }
   // Reads up to cap bytes; 0 at the end. `consumed` grows by the file bytes read.
   Result<size_t> Read(char* buf, size_t cap, uint64_t* consumed) {
     if (dctx_ == nullptr) {
@@ -96,25 +102,46 @@ class FileRecords {
   // Appends the next record's text to *out; false at end. *line = its line/element number.
   // *bad is set (and the text is the raw bytes) when the record could not be turned into JSON text.
   virtual Result<bool> Next(std::string* out, uint64_t* line, std::string* bad, uint64_t* consumed) = 0;
+  // The number of the last line read (line-based formats; 0 for the others).
+  virtual uint64_t line_no() const { return 0; }
 };
 
 class LineRecords : public FileRecords {
  public:
   explicit LineRecords(std::unique_ptr<ByteStream> s) : s_(std::move(s)) { buf_.resize(1 << 20); }
+  // The lines of a plain file that start in bytes [begin, end), numbered from line_base + 1 (a part of
+  // a file in a distributed run: a line belongs to the part holding its first byte).
+  static Result<std::unique_ptr<FileRecords>> OpenRange(std::unique_ptr<ByteStream> s, uint64_t begin, uint64_t end,
+                                                        uint64_t line_base) {
+    std::unique_ptr<LineRecords> r(new LineRecords(std::move(s)));
+    r->limit_ = end;
+    if (begin > 0) {  // skip to the first line starting at or after `begin`
+      JUICER_RETURN_IF_ERROR(r->s_->Seek(begin - 1));
+      r->next_start_ = begin - 1;
+      std::string_view partial;
+      uint64_t ignored = 0;
+      JUICER_RETURN_IF_ERROR(r->NextLine(&partial, &ignored).status());
+    }
+    r->line_no_ = line_base;
+    return std::unique_ptr<FileRecords>(std::move(r));
+  }
   // One line (without the newline). Blank lines are skipped but counted.
   Result<bool> NextLine(std::string_view* line, uint64_t* consumed) {
+    if (next_start_ >= limit_) return false;
     for (;;) {
       const char* nl = static_cast<const char*>(std::memchr(buf_.data() + pos_, '\n', end_ - pos_));
       if (nl != nullptr) {
         size_t n = nl - (buf_.data() + pos_);
         *line = std::string_view(buf_.data() + pos_, n);
         pos_ += n + 1;
+        next_start_ += n + 1;
         ++line_no_;
         return true;
       }
       if (eof_) {
         if (pos_ < end_) {
           *line = std::string_view(buf_.data() + pos_, end_ - pos_);
+          next_start_ += end_ - pos_;
           pos_ = end_;
           ++line_no_;
           return true;
@@ -145,7 +172,7 @@ class LineRecords : public FileRecords {
     out->append(l);
     return true;
   }
-  uint64_t line_no() const { return line_no_; }
+  uint64_t line_no() const override { return line_no_; }
 
  private:
   std::unique_ptr<ByteStream> s_;
@@ -153,6 +180,7 @@ class LineRecords : public FileRecords {
   size_t pos_ = 0, end_ = 0;
   bool eof_ = false;
   uint64_t line_no_ = 0;
+  uint64_t next_start_ = 0, limit_ = UINT64_MAX;  // file offset of the next line; lines start before limit_
 };
 
 // A JSON array file: loaded whole (DJ's .json format is for small datasets), split into elements.
@@ -343,12 +371,34 @@ Result<std::unique_ptr<FileRecords>> OpenFile(const InputFile& f) {
 // ---- the stream over all files, with weighted sampling ------------------------------------------
 class MixSource : public RecordSource {
  public:
-  MixSource(std::vector<InputFile> files, uint64_t seed) : files_(std::move(files)), seed_(seed) {
+  MixSource(std::vector<InputFile> files, uint64_t seed, const InputPart* part = nullptr)
+      : files_(std::move(files)), seed_(seed) {
+    uint64_t at = 0;
     for (const auto& f : files_) {
       names_.push_back(f.path);
-      total_ += f.size_bytes;
+      file_start_.push_back(at);
+      at += f.size_bytes;
+    }
+    lines_.assign(files_.size(), 0);
+    if (part != nullptr) {
+      part_ = *part;
+      has_part_ = true;
+      part_.line_base.resize(files_.size(), 0);
+    }
+    for (size_t i = 0; i < files_.size(); ++i) {
+      if (!has_part_) {
+        total_ += files_[i].size_bytes;
+      } else if (SplitsByLine(files_[i])) {
+        const uint64_t fs = file_start_[i], fe = fs + files_[i].size_bytes;
+        const uint64_t b = std::max(part_.begin, fs), e = std::min(part_.end, fe);
+        if (b < e) total_ += e - b;
+      } else if (OwnsWhole(i)) {
+        total_ += files_[i].size_bytes;
+      }
     }
   }
+  // Lines of each file read so far (line-based formats).
+  const std::vector<uint64_t>& lines() const { return lines_; }
   uint64_t total_bytes() const override { return total_; }
   const std::vector<std::string>& file_names() const override { return names_; }
 
@@ -371,6 +421,7 @@ class MixSource : public RecordSource {
       auto r = cur_->Next(&batch->buffer, &rec.line, &bad, &batch->input_bytes);
       if (!r.ok()) return r.status();
       if (!*r) {
+        lines_[file_] = cur_->line_no() - (has_part_ ? part_.line_base[file_] : 0);
         cur_.reset();
         if (++pass_ >= passes_) {
           ++file_;
@@ -397,10 +448,30 @@ class MixSource : public RecordSource {
  private:
   // Opens the current file for its next pass. A weight w gives ceil(n*w) records (DJ): floor(w) full
   // passes plus a seeded random subset (in file order) for the fraction.
+  static bool SplitsByLine(const InputFile& f) { return f.format == InputFormat::kJsonl && f.weight == 1.0; }
+  bool OwnsWhole(size_t i) const { return file_start_[i] >= part_.begin && file_start_[i] < part_.end; }
+
   Status StartPass() {
     const InputFile& f = files_[file_];
     keep_.clear();
     rec_in_file_ = 0;
+    if (has_part_ && SplitsByLine(f)) {
+      const uint64_t fs = file_start_[file_], fe = fs + f.size_bytes;
+      const uint64_t b = std::max(part_.begin, fs), e = std::min(part_.end, fe);
+      passes_ = 1;
+      if (b >= e) {
+        ++file_;
+        pass_ = passes_ = 0;
+        return Status::OK();
+      }
+      JUICER_ASSIGN_OR_RETURN(auto s, ByteStream::Open(f.path, false));
+      JUICER_ASSIGN_OR_RETURN(cur_, LineRecords::OpenRange(std::move(s), b - fs, e - fs, part_.line_base[file_]));
+      return Status::OK();
+    }
+    if (has_part_ && !OwnsWhole(file_)) {
+      ++file_;
+      return Status::OK();
+    }
     if (passes_ == 0) {
       if (f.weight == 1.0) {
         passes_ = 1;
@@ -442,6 +513,9 @@ class MixSource : public RecordSource {
 
   std::vector<InputFile> files_;
   std::vector<std::string> names_;
+  std::vector<uint64_t> file_start_, lines_;
+  InputPart part_;
+  bool has_part_ = false;
   uint64_t seed_;
   uint64_t total_ = 0;
   size_t file_ = 0;
@@ -508,6 +582,39 @@ Result<std::vector<InputFile>> ResolveDatasetPath(const std::string& dataset_pat
 
 Result<std::unique_ptr<RecordSource>> OpenDataset(const std::vector<InputFile>& files, uint64_t seed) {
   return std::unique_ptr<RecordSource>(new MixSource(files, seed));
+}
+
+InputPart PartOfInput(const std::vector<InputFile>& files, int index, int count) {
+  uint64_t total = 0;
+  for (const auto& f : files) total += f.size_bytes;
+  InputPart p;
+  const auto bound = [&](int i) {
+    return static_cast<uint64_t>(static_cast<unsigned __int128>(total) * static_cast<unsigned>(i) /
+                                 static_cast<unsigned>(count));
+  };
+  p.begin = bound(index);
+  p.end = index + 1 == count ? UINT64_MAX : bound(index + 1);
+  return p;
+}
+
+Result<std::unique_ptr<RecordSource>> OpenDatasetPart(const std::vector<InputFile>& files, uint64_t seed,
+                                                      const InputPart& part) {
+  return std::unique_ptr<RecordSource>(new MixSource(files, seed, &part));
+}
+
+Result<PartCounts> CountInputPart(const std::vector<InputFile>& files, uint64_t seed, const InputPart& part) {
+  InputPart zero = part;
+  zero.line_base.assign(files.size(), 0);
+  MixSource src(files, seed, &zero);
+  PartCounts c;
+  RecordBatch batch;
+  for (;;) {
+    JUICER_ASSIGN_OR_RETURN(bool more, src.Next(&batch, 4096, 8 << 20));
+    if (!more) break;
+    c.records += batch.recs.size();
+  }
+  c.lines = src.lines();
+  return c;
 }
 
 }  // namespace juicer

@@ -60,4 +60,22 @@ class RecordSource {
 // (used by resume).
 Result<std::unique_ptr<RecordSource>> OpenDataset(const std::vector<InputFile>& files, uint64_t seed);
 
+// One process's part of the input in a distributed run: bytes [begin, end) of the files laid end to end.
+// A plain .jsonl file of weight 1 is split at line starts (a line belongs to the part holding its first
+// byte); any other file goes whole to the part holding its first byte.
+struct InputPart {
+  uint64_t begin = 0, end = UINT64_MAX;
+  std::vector<uint64_t> line_base;  // per file: its lines before this part (numbering continues from there)
+};
+// Part `index` of `count` equal byte ranges.
+InputPart PartOfInput(const std::vector<InputFile>& files, int index, int count);
+Result<std::unique_ptr<RecordSource>> OpenDatasetPart(const std::vector<InputFile>& files, uint64_t seed,
+                                                      const InputPart& part);
+struct PartCounts {
+  uint64_t records = 0;
+  std::vector<uint64_t> lines;  // per file: lines of it in the part (blank ones included)
+};
+// Reads the part once (line splitting only) and counts its records and lines.
+Result<PartCounts> CountInputPart(const std::vector<InputFile>& files, uint64_t seed, const InputPart& part);
+
 }  // namespace juicer

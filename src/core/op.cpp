@@ -60,4 +60,8 @@ Result<double> Filter::NumericStat(const Sample& sample, const std::string& key)
 
 Status DatasetOp::Prepare(Sample&, WorkerContext&) const { return Status::OK(); }
 
+Status DatasetOp::ClusterKeys(const Sample&, std::vector<ClusterKey>*) const {
+  return Status::Internal(name() + " has no cluster keys");
+}
+
 }  // namespace juicer

@@ -120,6 +120,13 @@ struct Selection {
   std::vector<DuplicatePair> pairs;  // for the tracer (deduplicators)
 };
 
+// A 128-bit key that puts samples in one cluster (see DatasetOp::ClusterKeys).
+struct ClusterKey {
+  uint64_t hi = 0, lo = 0;
+  bool operator==(const ClusterKey& o) const { return hi == o.hi && lo == o.lo; }
+  bool operator<(const ClusterKey& o) const { return hi != o.hi ? hi < o.hi : lo < o.lo; }
+};
+
 struct FinalizeContext {
   uint64_t total = 0;   // samples observed
   uint64_t seed = 42;   // recipe seed
@@ -135,6 +142,16 @@ class DatasetOp : public Op {
   // Every sample, sequentially in dataset order; `pos` is its 0-based position.
   virtual Status Observe(const Sample& sample, uint64_t pos, DatasetState& state) const = 0;
   virtual Result<Selection> Finalize(DatasetState& state, const FinalizeContext& ctx) const = 0;
+
+  // For distributed runs (src/dist). A deduplicator whose clusters are the connected components of
+  // "shares a cluster key" and which keeps the first sample of each cluster, in input order (exact:
+  // the digest; MinHash: one key per band), says so here and gives a prepared sample's keys; the
+  // clusters are then resolved across processes from the keys alone (Selection::pairs excepted).
+  virtual bool HasClusterKeys() const { return false; }
+  virtual Status ClusterKeys(const Sample& sample, std::vector<ClusterKey>* keys) const;
+  // The top-level fields Observe reads ("__dj__stats__": the stats), so a distributed run ships only
+  // those to the other processes; nullopt: the whole sample.
+  virtual std::optional<std::vector<std::string>> ObservedFields() const { return std::nullopt; }
 };
 
 }  // namespace juicer

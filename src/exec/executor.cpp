@@ -25,6 +25,7 @@
 #include "exec/batch_processor.h"
 #include "exec/checkpoint.h"
 #include "exec/progress.h"
+#include "exec/run_internal.h"
 #include "exec/spill.h"
 
 namespace fs = std::filesystem;
@@ -33,13 +34,10 @@ namespace juicer {
 
 namespace {
 
-constexpr size_t kBatchRecords = 1024;
-
 // Set by SIGINT/SIGTERM: the run stops at the next batch, removes its temporary files (or, with
 // use_checkpoint, saves a checkpoint) and exits with "interrupted".
 std::atomic<bool> g_interrupted{false};
 extern "C" void OnInterrupt(int) { g_interrupted.store(true); }
-constexpr size_t kBatchBytes = 2 << 20;
 
 std::string Fingerprint(const Recipe& r, RunMode mode, const std::vector<InputFile>& files) {
   std::string s = std::to_string(static_cast<int>(mode)) + "|" + r.export_path + "|" + std::to_string(r.seed) + "|" +
@@ -72,45 +70,9 @@ void StripOriginField(std::string* line) {
   line->push_back('}');
 }
 
-class Run {
- public:
-  Run(const Recipe& r, RunMode mode, const RunOptions& opt) : r_(r), mode_(mode), opt_(opt) {}
-  Result<RunSummary> Go();
+}  // namespace
 
- private:
-  Status Setup();
-  Status RunSegment(size_t k);
-  Status StreamSegment(size_t k, RecordSource* src);
-  Status Commit(BatchResult& b, size_t k);
-  Status MaybeCheckpoint(bool force);
-  Status FinishBarrier(size_t k);
-  Status WriteTraces();
-  std::string SpillPath(size_t k) const { return tmp_dir_ + "/seg-" + std::to_string(k) + ".jsonl"; }
-
-  const Recipe& r_;
-  RunMode mode_;
-  RunOptions opt_;
-  std::vector<std::unique_ptr<Op>> ops_;
-  std::vector<SegmentSpec> segs_;
-  BatchSettings settings_;
-  std::vector<InputFile> files_;
-  std::string tmp_dir_, ckpt_path_, fingerprint_;
-  int threads_ = 1;
-  // running state
-  CheckpointState st_;
-  bool resumed_ = false;
-  std::unique_ptr<DatasetWriter> out_, stats_, rejected_;
-  std::unique_ptr<Progress> progress_;
-  std::vector<uint64_t> offsets_;  // spill line starts of the current segment
-  FILE* offsets_file_ = nullptr;
-  StatsCollector collector_;
-  std::chrono::steady_clock::time_point last_ckpt_;
-  uint64_t batches_committed_ = 0;
-  long kill_after_ = -1;
-  double ckpt_interval_s_ = 1.0;  // JUICER_CHECKPOINT_INTERVAL_S
-  RunSummary sum_;
-  bool any_filter_ = false;
-};
+namespace exec_internal {
 
 Status Run::Setup() {
   JUICER_ASSIGN_OR_RETURN(files_, ResolveDatasetPath(r_.dataset_path));
@@ -157,6 +119,10 @@ Status Run::Setup() {
   std::error_code ec;
   fs::create_directories(r_.work_dir, ec);
   if (ec) return Status::IOError("cannot create work_dir " + r_.work_dir + ": " + ec.message());
+  if (const char* k = std::getenv("JUICER_DEBUG_KILL_AFTER_BATCHES")) kill_after_ = std::atol(k);
+  if (const char* c = std::getenv("JUICER_CHECKPOINT_INTERVAL_S")) ckpt_interval_s_ = std::atof(c);
+  last_ckpt_ = std::chrono::steady_clock::now();
+  if (group_ != nullptr) return SetupDistributed();
   const bool ckpt = r_.use_checkpoint && mode_ == RunMode::kProcess;
   tmp_dir_ = r_.work_dir + (ckpt ? "/.juicer-checkpoint/" + fingerprint_ : "/.juicer-tmp-" + std::to_string(getpid()));
   ckpt_path_ = ckpt ? tmp_dir_ + "/state.json" : "";
@@ -175,9 +141,6 @@ Status Run::Setup() {
   }
   fs::create_directories(tmp_dir_, ec);
   if (ec) return Status::IOError("cannot create " + tmp_dir_ + ": " + ec.message());
-  if (const char* k = std::getenv("JUICER_DEBUG_KILL_AFTER_BATCHES")) kill_after_ = std::atol(k);
-  if (const char* c = std::getenv("JUICER_CHECKPOINT_INTERVAL_S")) ckpt_interval_s_ = std::atof(c);
-  last_ckpt_ = std::chrono::steady_clock::now();
   return Status::OK();
 }
 
@@ -229,7 +192,15 @@ Status Run::Commit(BatchResult& b, size_t k) {
     for (auto& t : b.traces[i])
       if (static_cast<int>(st_.traces[i].size()) < r_.trace_num) st_.traces[i].push_back(std::move(t));
   }
-  for (const auto& s : b.collected) collector_.Add(s);
+  if (group_ != nullptr) {  // shipped to rank 0 at the end
+    for (const auto& s : b.collected) {
+      stats_lines_ += "{\"__dj__stats__\":";
+      AppendStatsJson(s, &stats_lines_);
+      stats_lines_ += "}\n";
+    }
+  } else {
+    for (const auto& s : b.collected) collector_.Add(s);
+  }
   st_.records_done += b.n_in;
   st_.bytes_done += b.input_bytes;
   if (k == 0) st_.samples_in += b.n_in;
@@ -247,7 +218,7 @@ Status Run::StreamSegment(size_t k, RecordSource* src) {
   const SegmentSpec& seg = segs_[k];
   // skip what a checkpoint already covers
   uint64_t to_skip = st_.records_done;
-  uint64_t seq = 0, first_index = 0;
+  uint64_t seq = 0, first_index = index_base_;
   RecordBatch skipbatch;
   while (to_skip > 0) {
     JUICER_ASSIGN_OR_RETURN(bool more, src->Next(&skipbatch, std::min<uint64_t>(to_skip, kBatchRecords), kBatchBytes));
@@ -367,7 +338,9 @@ Status Run::RunSegment(size_t k) {
   // input
   std::unique_ptr<RecordSource> src;
   std::string label;
-  if (k == 0) {
+  if (group_ != nullptr) {
+    JUICER_ASSIGN_OR_RETURN(src, OpenDistributedInput(k));
+  } else if (k == 0) {
     JUICER_ASSIGN_OR_RETURN(src, OpenDataset(files_, r_.seed));
   } else {
     JUICER_ASSIGN_OR_RETURN(auto offsets, LoadU64s(SpillPath(k - 1) + ".offsets"));
@@ -394,17 +367,20 @@ Status Run::RunSegment(size_t k) {
     if (!offsets_file_) return Status::IOError(opath + ": cannot open");
     stats_.reset();
   } else {
-    JUICER_ASSIGN_OR_RETURN(out_, DatasetWriter::Create(r_.export_path, mode_ == RunMode::kProcess ?
+    const std::string export_path = group_ != nullptr ? RankPath(r_.export_path) : r_.export_path;
+    JUICER_ASSIGN_OR_RETURN(out_, DatasetWriter::Create(export_path, mode_ == RunMode::kProcess ?
                                                         r_.export_shard_size : 0, rs));
     if (settings_.write_stats) {
-      std::string sp = r_.export_path;
+      std::string sp = export_path;
       const size_t dot = fs::path(sp).filename().string().find('.');
       sp = (fs::path(sp).parent_path() / (fs::path(sp).filename().string().substr(0, dot) + "_stats.jsonl")).string();
       sum_.stats_path = sp;
       JUICER_ASSIGN_OR_RETURN(stats_, DatasetWriter::Create(sp, 0, fresh_segment ? nullptr : &st_.stats));
     }
   }
-  if (!rejected_) {
+  if (group_ != nullptr) {  // one file per segment, kept with its segment's marker
+    JUICER_ASSIGN_OR_RETURN(rejected_, DatasetWriter::Create(tmp_dir_ + "/rejected-seg-" + std::to_string(k) + ".jsonl", 0));
+  } else if (!rejected_) {
     sum_.rejected_path = r_.work_dir + "/rejected.jsonl";
     JUICER_ASSIGN_OR_RETURN(rejected_, DatasetWriter::Create(sum_.rejected_path, 0, resumed_ ? &st_.rejected : nullptr));
   }
@@ -417,16 +393,25 @@ Status Run::RunSegment(size_t k) {
     return s;
   }
   progress_->Finish(st_.bytes_done, st_.records_done);
+  if (group_ != nullptr) JUICER_RETURN_IF_ERROR(rejected_->Commit().status());
   if (seg.to_spill) {
     std::fclose(offsets_file_);
     offsets_file_ = nullptr;
     JUICER_RETURN_IF_ERROR(out_->Commit().status());
-    JUICER_RETURN_IF_ERROR(FinishBarrier(k));
-  } else {
+    JUICER_RETURN_IF_ERROR(SaveU64s(SpillPath(k) + ".offsets", offsets_));
+    if (group_ != nullptr) {
+      st_.segment = static_cast<uint32_t>(k);
+      st_.fingerprint = fingerprint_;
+      JUICER_RETURN_IF_ERROR(WriteFileAtomic(MarkerPath(k), CheckpointToJson(st_)));
+      JUICER_RETURN_IF_ERROR(FinishBarrierDistributed(k));
+    } else {
+      JUICER_RETURN_IF_ERROR(FinishBarrier(k));
+    }
+  } else if (group_ == nullptr) {
     JUICER_ASSIGN_OR_RETURN(sum_.outputs, out_->Commit());
     if (stats_) JUICER_RETURN_IF_ERROR(stats_->Commit().status());
     sum_.samples_out = out_->records();
-  }
+  }  // a distributed run commits its output once every rank has finished (FinishDistributed)
   resumed_ = false;
   return Status::OK();
 }
@@ -435,7 +420,6 @@ Status Run::FinishBarrier(size_t k) {
   const SegmentSpec& seg = segs_[k];
   const DatasetOp* op = seg.barrier;
   auto t0 = std::chrono::steady_clock::now();
-  JUICER_RETURN_IF_ERROR(SaveU64s(SpillPath(k) + ".offsets", offsets_));
   std::vector<uint64_t> offs = offsets_;
   offs.insert(offs.begin(), 0);
   std::vector<uint64_t> all(offsets_.size());
@@ -515,10 +499,15 @@ Result<RunSummary> Run::Go() {
   JUICER_RETURN_IF_ERROR(Setup());
   sum_.resumed = resumed_;
   sum_.threads = threads_;
-  for (size_t k = resumed_ ? st_.segment : 0; k < segs_.size(); ++k) {
+  size_t first = resumed_ ? st_.segment : 0;
+  if (group_ != nullptr) {
+    JUICER_ASSIGN_OR_RETURN(first, FirstSegmentToRun());
+    sum_.resumed = first > 0;
+  }
+  for (size_t k = first; k < segs_.size(); ++k) {
     Status s = RunSegment(k);
     if (!s.ok()) {
-      if (ckpt_path_.empty()) {
+      if (ckpt_path_.empty() && group_ == nullptr) {
         if (rejected_) rejected_->Abort();
         std::error_code ec;
         fs::remove_all(tmp_dir_, ec);
@@ -526,9 +515,13 @@ Result<RunSummary> Run::Go() {
       return s;
     }
   }
-  JUICER_RETURN_IF_ERROR(rejected_->Commit().status());
-  JUICER_RETURN_IF_ERROR(WriteTraces());
-  if (mode_ == RunMode::kAnalyze) {
+  if (group_ != nullptr) {
+    JUICER_RETURN_IF_ERROR(FinishDistributed());
+  } else {
+    JUICER_RETURN_IF_ERROR(rejected_->Commit().status());
+    JUICER_RETURN_IF_ERROR(WriteTraces());
+  }
+  if (mode_ == RunMode::kAnalyze && (group_ == nullptr || group_->rank() == 0)) {
     AnalysisOptions ao;
     ao.percentiles = WithQuartiles(r_.percentiles);  // DJ merges its default quartiles in
     ao.pearson = false;
@@ -541,7 +534,7 @@ Result<RunSummary> Run::Go() {
     JUICER_RETURN_IF_ERROR(WriteAnalysis(collector_.Finish(), ao, sum_.analysis_dir, &sum_.analysis_files));
   }
   std::error_code ec;
-  fs::remove_all(tmp_dir_, ec);
+  if (group_ == nullptr) fs::remove_all(tmp_dir_, ec);
   if (!ckpt_path_.empty()) fs::remove(fs::path(tmp_dir_).parent_path(), ec);  // only when empty
   for (size_t i = 0; i < ops_.size(); ++i) {
     sum_.ops[i].in = st_.counters[i].in;
@@ -554,12 +547,12 @@ Result<RunSummary> Run::Go() {
   uint64_t in_bytes = 0;
   for (const auto& f : files_) in_bytes += f.size_bytes;
   sum_.input_bytes = in_bytes;
-  if (sum_.rejected == 0) fs::remove(sum_.rejected_path, ec), sum_.rejected_path.clear();
+  if (group_ == nullptr && sum_.rejected == 0) fs::remove(sum_.rejected_path, ec), sum_.rejected_path.clear();
   sum_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return sum_;
 }
 
-}  // namespace
+}  // namespace exec_internal
 
 Result<RunSummary> RunRecipe(const Recipe& recipe, RunMode mode, const RunOptions& options) {
   g_interrupted.store(false);
@@ -568,7 +561,7 @@ Result<RunSummary> RunRecipe(const Recipe& recipe, RunMode mode, const RunOption
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, &old_int);
   sigaction(SIGTERM, &sa, &old_term);
-  Run run(recipe, mode, options);
+  exec_internal::Run run(recipe, mode, options);
   auto result = run.Go();
   sigaction(SIGINT, &old_int, nullptr);
   sigaction(SIGTERM, &old_term, nullptr);

@@ -30,10 +30,17 @@ struct RunSummary {
   double seconds = 0;
   bool resumed = false;
   int threads = 1;
+  int ranks = 1;               // processes of a distributed run
+  std::string manifest_path;   // distributed run: lists every rank's output files, in dataset order
 };
+
+class RunGroup;
 
 struct RunOptions {
   bool progress = true;
+  // A distributed run (exec/run_group.h): this process is one rank of the group and processes its part
+  // of the input; null: the whole run in this process.
+  RunGroup* group = nullptr;
 };
 
 Result<RunSummary> RunRecipe(const Recipe& recipe, RunMode mode, const RunOptions& options);

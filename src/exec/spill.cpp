@@ -15,12 +15,14 @@ namespace {
 
 class SpillSource : public RecordSource {
  public:
-  SpillSource(std::string path, int fd, std::vector<uint64_t> offsets, std::vector<uint64_t> positions)
-      : path_(std::move(path)), fd_(fd), offsets_(std::move(offsets)), positions_(std::move(positions)) {
-    names_.push_back(path_);
-    for (uint64_t p : positions_) total_ += offsets_[p + 1] - offsets_[p];
+  SpillSource(std::vector<SpillFile> files, std::vector<int> fds, std::vector<SpillPos> positions)
+      : files_(std::move(files)), fds_(std::move(fds)), positions_(std::move(positions)) {
+    for (const auto& f : files_) names_.push_back(f.path);
+    for (const SpillPos& p : positions_) total_ += Off(p.file, p.pos + 1) - Off(p.file, p.pos);
   }
-  ~SpillSource() override { ::close(fd_); }
+  ~SpillSource() override {
+    for (int fd : fds_) ::close(fd);
+  }
   uint64_t total_bytes() const override { return total_; }
   const std::vector<std::string>& file_names() const override { return names_; }
 
@@ -31,28 +33,30 @@ class SpillSource : public RecordSource {
     batch->input_bytes = 0;
     if (next_ >= positions_.size()) return false;
     while (next_ < positions_.size() && batch->recs.size() < max_records && batch->buffer.size() < max_bytes) {
-      // one pread for a run of consecutive positions
+      // one pread for a run of consecutive positions of one file
+      const uint32_t file = positions_[next_].file;
       size_t run = 1;
-      while (next_ + run < positions_.size() && positions_[next_ + run] == positions_[next_ + run - 1] + 1 &&
-             batch->recs.size() + run < max_records && offsets_[positions_[next_ + run] + 1] -
-                 offsets_[positions_[next_]] < max_bytes)
+      while (next_ + run < positions_.size() && positions_[next_ + run].file == file &&
+             positions_[next_ + run].pos == positions_[next_ + run - 1].pos + 1 &&
+             batch->recs.size() + run < max_records &&
+             Off(file, positions_[next_ + run].pos + 1) - Off(file, positions_[next_].pos) < max_bytes)
         ++run;
-      const uint64_t first = positions_[next_], last = positions_[next_ + run - 1];
-      const uint64_t begin = offsets_[first], end = offsets_[last + 1];
+      const uint64_t first = positions_[next_].pos, last = positions_[next_ + run - 1].pos;
+      const uint64_t begin = Off(file, first), end = Off(file, last + 1);
       const size_t base = batch->buffer.size();
       batch->buffer.resize(base + (end - begin));
       size_t got = 0;
       while (got < end - begin) {
-        ssize_t n = ::pread(fd_, batch->buffer.data() + base + got, end - begin - got, begin + got);
-        if (n <= 0) return Status::IOError(path_ + ": read failed: " + std::strerror(errno));
+        ssize_t n = ::pread(fds_[file], batch->buffer.data() + base + got, end - begin - got, begin + got);
+        if (n <= 0) return Status::IOError(files_[file].path + ": read failed: " + std::strerror(errno));
         got += static_cast<size_t>(n);
       }
       for (uint64_t p = first; p <= last; ++p) {
         RecordBatch::Rec r;
-        r.file = 0;
+        r.file = file;
         r.line = p + 1;
-        r.offset = base + (offsets_[p] - begin);
-        r.len = offsets_[p + 1] - offsets_[p] - 1;  // without '\n'
+        r.offset = base + (Off(file, p) - begin);
+        r.len = Off(file, p + 1) - Off(file, p) - 1;  // without '\n'
         batch->recs.push_back(r);
       }
       batch->input_bytes += end - begin;
@@ -63,9 +67,10 @@ class SpillSource : public RecordSource {
   }
 
  private:
-  std::string path_;
-  int fd_;
-  std::vector<uint64_t> offsets_, positions_;
+  uint64_t Off(uint32_t file, uint64_t pos) const { return files_[file].offsets[pos]; }
+  std::vector<SpillFile> files_;
+  std::vector<int> fds_;
+  std::vector<SpillPos> positions_;
   std::vector<std::string> names_;
   uint64_t total_ = 0;
   size_t next_ = 0;
@@ -73,16 +78,31 @@ class SpillSource : public RecordSource {
 
 }  // namespace
 
+Result<std::unique_ptr<RecordSource>> OpenSpills(std::vector<SpillFile> files, std::vector<SpillPos> positions) {
+  for (const SpillPos& p : positions)
+    if (p.file >= files.size() || p.pos + 1 >= files[p.file].offsets.size())
+      return Status::Internal("spill selection position out of range");
+  std::vector<int> fds;
+  for (const auto& f : files) {
+    int fd = ::open(f.path.c_str(), O_RDONLY);
+    if (fd < 0) {
+      const std::string err = std::strerror(errno);
+      for (int open_fd : fds) ::close(open_fd);
+      return Status::IOError(f.path + ": cannot open spill file: " + err);
+    }
+    fds.push_back(fd);
+  }
+  return std::unique_ptr<RecordSource>(new SpillSource(std::move(files), std::move(fds), std::move(positions)));
+}
+
 Result<std::unique_ptr<RecordSource>> OpenSpill(const std::string& path, std::vector<uint64_t> offsets,
                                                 std::vector<uint64_t> positions) {
-  int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0) return Status::IOError(path + ": cannot open spill file: " + std::strerror(errno));
-  for (uint64_t p : positions)
-    if (p + 1 >= offsets.size()) {
-      ::close(fd);
-      return Status::Internal("spill selection position out of range");
-    }
-  return std::unique_ptr<RecordSource>(new SpillSource(path, fd, std::move(offsets), std::move(positions)));
+  std::vector<SpillPos> pos(positions.size());
+  for (size_t i = 0; i < positions.size(); ++i) pos[i].pos = positions[i];
+  std::vector<SpillFile> files(1);
+  files[0].path = path;
+  files[0].offsets = std::move(offsets);
+  return OpenSpills(std::move(files), std::move(pos));
 }
 
 Result<std::string> ReadSpillLine(const std::string& path, const std::vector<uint64_t>& offsets, uint64_t pos) {

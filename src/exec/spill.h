@@ -16,6 +16,17 @@ namespace juicer {
 Result<std::unique_ptr<RecordSource>> OpenSpill(const std::string& path, std::vector<uint64_t> offsets,
                                                 std::vector<uint64_t> positions);
 
+struct SpillFile {
+  std::string path;
+  std::vector<uint64_t> offsets;  // line starts, then the file size
+};
+struct SpillPos {
+  uint32_t file = 0;  // index into the SpillFile list
+  uint64_t pos = 0;   // line of that file
+};
+// The same over several spill files (a distributed run reads the spills of other processes).
+Result<std::unique_ptr<RecordSource>> OpenSpills(std::vector<SpillFile> files, std::vector<SpillPos> positions);
+
 // Reads one line (without the newline) of a spill file.
 Result<std::string> ReadSpillLine(const std::string& path, const std::vector<uint64_t>& offsets, uint64_t pos);
 

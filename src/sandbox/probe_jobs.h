@@ -1,14 +1,17 @@
 // Probe trainings of `juicer sandbox probe`: one `juicer train` + `juicer eval` per (data, seed, size,
-// budget), as child processes, `parallel` at a time with one torch thread each. A job whose
+// budget), as child processes, `parallel` at a time with one torch thread each, or as one Slurm job
+// array (ProbeTraining::slurm). A job whose
 // metrics.json exists is never rerun (the loop resumes where it stopped); a job directory is shared by
 // every request for the same run.
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/status.h"
+#include "dist/slurm.h"
 
 namespace juicer::sandbox {
 
@@ -19,6 +22,8 @@ struct ProbeTraining {
   std::vector<std::string> set;   // --set key=value model overrides
   std::vector<std::string> eval;  // evaluation files
   std::string metric;             // dotted key into metrics.json
+  // Set: the jobs run as a Slurm job array (one task per unfinished job) instead of local processes.
+  std::optional<dist::SlurmOptions> slurm;
 };
 
 struct ProbeJob {

@@ -155,7 +155,7 @@ Result<Json> RunProbeLoop(ProbeLoopOptions o) {
   c.recipe = recipe;
   c.sign = o.lower_is_better ? -1.0 : 1.0;
   JUICER_ASSIGN_OR_RETURN(probe::ProbeConfig preset, probe::PresetConfig(o.task, o.size));
-  c.training = {o.task, o.steps > 0 ? o.steps : preset.steps, o.batch_size, o.set, o.eval, o.metric};
+  c.training = {o.task, o.steps > 0 ? o.steps : preset.steps, o.batch_size, o.set, o.eval, o.metric, o.slurm};
   std::vector<LoopPool>& pools = c.pools;
   size_t n_samples = 0;
   {

@@ -12,10 +12,12 @@
 // then writes results.json (every number) and a self-contained report.html.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/status.h"
+#include "dist/slurm.h"
 #include "sandbox/json.h"
 
 namespace juicer::sandbox {
@@ -44,6 +46,9 @@ struct ProbeLoopOptions {
   // shifting that mix (it has to pick better samples within each source).
   std::string stratify_by;
   bool quiet = false;
+  // Set: probe trainings run as Slurm job arrays (the `parallel` jobs at a time becomes the array's
+  // throttle) instead of local child processes.
+  std::optional<dist::SlurmOptions> slurm;
 };
 
 // The phases `skip` may name.

@@ -286,6 +286,16 @@ class DocumentDeduplicator final : public DatasetOp {
     return Status::OK();
   }
 
+  bool HasClusterKeys() const override { return true; }
+  Status ClusterKeys(const Sample& sample, std::vector<ClusterKey>* keys) const override {
+    const Sample::Field* f = sample.Find(fields::kHash);
+    JUICER_CHECK_INTERNAL(f != nullptr, "document_deduplicator: sample without __dj__hash");
+    Digest d;
+    JUICER_RETURN_IF_ERROR(HashFieldDigest(*f, &d));
+    keys->assign(1, ClusterKey{d.hi, d.lo});
+    return Status::OK();
+  }
+
   Result<Selection> Finalize(DatasetState& state, const FinalizeContext& ctx) const override {
     auto& st = static_cast<DedupState&>(state);
     Selection sel;

@@ -487,6 +487,17 @@ class MinHashDeduplicator final : public DatasetOp {
     return Status::OK();
   }
 
+  bool HasClusterKeys() const override { return true; }
+  Status ClusterKeys(const Sample& sample, std::vector<ClusterKey>* keys) const override {
+    const Sample::Field* f = sample.Find(fields::kMinHash);
+    std::vector<uint64_t> bands;
+    JUICER_CHECK_INTERNAL(f != nullptr && f->has_decoded && ParseBandKeys(f->decoded, static_cast<size_t>(bands_), &bands),
+                          "document_minhash_deduplicator: sample without a valid __dj__minhash");
+    keys->clear();
+    for (size_t band = 0; band < bands.size(); ++band) keys->push_back(ClusterKey{band, bands[band]});
+    return Status::OK();
+  }
+
   Result<Selection> Finalize(DatasetState& state, const FinalizeContext& ctx) const override {
     auto& st = static_cast<MinHashState&>(state);
     std::vector<BandTable>().swap(st.tables);

@@ -131,6 +131,10 @@ class SimHashDeduplicator final : public DatasetOp {
 
   std::unique_ptr<DatasetState> NewState() const override { return std::make_unique<SimHashState>(); }
 
+  std::optional<std::vector<std::string>> ObservedFields() const override {
+    return std::vector<std::string>{std::string(fields::kSimHash)};
+  }
+
   Status Observe(const Sample& sample, uint64_t, DatasetState& state) const override {
     auto& st = static_cast<SimHashState&>(state);
     const Sample::Field* f = sample.Find(fields::kSimHash);

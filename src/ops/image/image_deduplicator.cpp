@@ -153,6 +153,10 @@ class ImageDeduplicator final : public DatasetOp {
 
   std::unique_ptr<DatasetState> NewState() const override { return std::make_unique<ImageDedupState>(); }
 
+  std::optional<std::vector<std::string>> ObservedFields() const override {
+    return std::vector<std::string>{std::string(fields::kImageHash), std::string(fields::kHash)};
+  }
+
   Status Observe(const Sample& sample, uint64_t pos, DatasetState& state) const override {
     auto& st = static_cast<ImageDedupState&>(state);
     ++st.n;

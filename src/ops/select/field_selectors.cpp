@@ -239,6 +239,11 @@ class FieldSelectorBase : public DatasetOp {
   FieldSelectorBase(const OpInfo& info, const OpParams& params)
       : DatasetOp(info, params), field_key_(params.GetString("field_key")) {}
 
+  std::optional<std::vector<std::string>> ObservedFields() const override {
+    if (field_key_.empty()) return std::vector<std::string>{};
+    return std::vector<std::string>{SplitKey(field_key_)[0]};
+  }
+
  protected:
   // Records an error of sample `pos` once; returns false when the sample must be skipped.
   static bool Check(FieldState& st, uint64_t pos, const Status& s) {

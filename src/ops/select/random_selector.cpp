@@ -96,6 +96,8 @@ class RandomSelector final : public DatasetOp {
 
   std::unique_ptr<DatasetState> NewState() const override { return std::make_unique<CountState>(); }
 
+  std::optional<std::vector<std::string>> ObservedFields() const override { return std::vector<std::string>{}; }
+
   Status Observe(const Sample&, uint64_t, DatasetState& state) const override {
     ++static_cast<CountState&>(state).count;
     return Status::OK();
