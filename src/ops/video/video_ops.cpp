@@ -1,0 +1,11 @@
+#include "ops/video/video_ops.h"
+
+namespace juicer {
+
+Status RegisterVideoOps(OpRegistry& registry) {
+  JUICER_RETURN_IF_ERROR(video_ops::RegisterVideoBasicFilters(registry));
+  JUICER_RETURN_IF_ERROR(video_ops::RegisterVideoDeduplicator(registry));
+  return Status::OK();
+}
+
+}  // namespace juicer

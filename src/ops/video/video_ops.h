@@ -1,0 +1,20 @@
+// Video operators: metadata filters, motion score, frame-level model scores, video_deduplicator, and
+// the mappers that split, resize, re-encode or extract frames (all through src/media/video_io.h).
+#pragma once
+
+#include "core/op_registry.h"
+
+namespace juicer {
+
+// Every video op below.
+Status RegisterVideoOps(OpRegistry& registry);
+
+namespace video_ops {
+Status RegisterVideoBasicFilters(OpRegistry& registry);   // duration, resolution, aspect ratio, motion
+Status RegisterVideoModelFilters(OpRegistry& registry);   // NSFW, aesthetics, frames-text similarity, OCR
+Status RegisterVideoDeduplicator(OpRegistry& registry);
+Status RegisterVideoSplitMappers(OpRegistry& registry);   // split by duration / key frame / scene
+Status RegisterVideoMappers(OpRegistry& registry);        // resize, ffmpeg wrapper, extract frames
+}  // namespace video_ops
+
+}  // namespace juicer
