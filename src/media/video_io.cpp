@@ -307,7 +307,7 @@ Result<SampledFrames> UniformFrames(const std::string& path, int64_t frame_num) 
     }
   }
   // Targets past the last frame get the last frame, once (Data-Juicer's "add the last frame").
-  if (at_end && have_last && (out.seconds.empty() || out.seconds.back() != last_s)) {
+  if (at_end && have_last) {  // even when it was the previous target's frame, as Data-Juicer
     out.bgr.push_back(last);
     out.seconds.push_back(last_s);
   }
@@ -325,6 +325,7 @@ Result<SampledFrames> SampleVideoFrames(const std::string& path, const FrameSamp
 
 Status ForEachVideoPacket(const std::string& path, const std::function<void(const uint8_t*, size_t)>& fn) {
   JUICER_ASSIGN_OR_RETURN(FormatPtr fmt, OpenInput(path));
+  if (FirstVideoStream(fmt.get()) < 0) return Status::DataError("video file '" + path + "' has no video stream");
   AVPacket* pkt = av_packet_alloc();
   if (pkt == nullptr) return Status::Internal("libav: out of memory");
   while (true) {
