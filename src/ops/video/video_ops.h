@@ -13,7 +13,8 @@ namespace video_ops {
 Status RegisterVideoBasicFilters(OpRegistry& registry);   // duration, resolution, aspect ratio, motion
 Status RegisterVideoModelFilters(OpRegistry& registry);   // NSFW, aesthetics, frames-text similarity, OCR
 Status RegisterVideoDeduplicator(OpRegistry& registry);
-Status RegisterVideoSplitMappers(OpRegistry& registry);   // split by duration / key frame / scene
+Status RegisterVideoSplitMappers(OpRegistry& registry);   // split by duration / key frame (+ scene)
+Status RegisterVideoSceneMapper(OpRegistry& registry);    // split by scene
 Status RegisterVideoMappers(OpRegistry& registry);        // resize, ffmpeg wrapper, extract frames
 }  // namespace video_ops
 
