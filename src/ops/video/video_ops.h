@@ -15,7 +15,8 @@ Status RegisterVideoModelFilters(OpRegistry& registry);   // NSFW, aesthetics, f
 Status RegisterVideoDeduplicator(OpRegistry& registry);
 Status RegisterVideoSplitMappers(OpRegistry& registry);   // split by duration / key frame (+ scene)
 Status RegisterVideoSceneMapper(OpRegistry& registry);    // split by scene
-Status RegisterVideoMappers(OpRegistry& registry);        // resize, ffmpeg wrapper, extract frames
+Status RegisterVideoResizeMappers(OpRegistry& registry);  // resize resolution / aspect ratio
+Status RegisterVideoFrameMappers(OpRegistry& registry);   // extract frames, ffmpeg wrapper
 }  // namespace video_ops
 
 }  // namespace juicer
