@@ -31,7 +31,7 @@ Status PerVideoFilter::ComputeStats(Sample& sample, WorkerContext& ctx) const {
       auto it = done.find(path);
       if (it == done.end()) {
         media::SampleVideo video(sample, video_key(), path, ctx);
-        JUICER_RETURN_IF_ERROR(fn_(video, ctx, row.data()));
+        JUICER_RETURN_IF_ERROR(fn_(*this, video, ctx, row.data()));
         it = done.emplace(path, row).first;
       }
       for (size_t k = 0; k < keys_.size(); ++k) cols[k].push_back(it->second[k]);

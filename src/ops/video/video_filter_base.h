@@ -29,7 +29,8 @@ struct Bound {
 // "9/21", "9:21", "0.75" or "2" as a fraction (decimals are exact: 0.75 = 3/4).
 Result<Rational> ParseRatio(const std::string& text);
 // The values of one video, one per stat key, into values[0..keys-1].
-using MeasureFn = std::function<Status(media::SampleVideo& video, WorkerContext& ctx, StatScalar* values)>;
+using MeasureFn =
+    std::function<Status(const Op& op, media::SampleVideo& video, WorkerContext& ctx, StatScalar* values)>;
 
 class PerVideoFilter final : public Filter {
  public:

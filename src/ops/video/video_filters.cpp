@@ -58,7 +58,7 @@ OpInfo DurationInfo() {
   info.stat_keys = {"video_duration"};
   info.factory = [](const OpInfo& i, const OpParams& p) -> Result<std::unique_ptr<Op>> {
     return MakeFilter(i, p, {"video_duration"}, {Bound{p.GetOptDouble("min_duration"), p.GetOptDouble("max_duration")}},
-                      [](media::SampleVideo& v, WorkerContext&, StatScalar* out) -> Status {
+                      [](const Op&, media::SampleVideo& v, WorkerContext&, StatScalar* out) -> Status {
                         JUICER_ASSIGN_OR_RETURN(media::VideoInfo info, v.Info());
                         out[0] = RoundHalfEven(info.duration_ts, info.tb_num, info.tb_den);
                         return Status::OK();
@@ -88,7 +88,7 @@ OpInfo ResolutionInfo() {
     return MakeFilter(i, p, {"video_width", "video_height"},
                       {Bound{p.GetOptDouble("min_width"), p.GetOptDouble("max_width")},
                        Bound{p.GetOptDouble("min_height"), p.GetOptDouble("max_height")}},
-                      [](media::SampleVideo& v, WorkerContext&, StatScalar* out) -> Status {
+                      [](const Op&, media::SampleVideo& v, WorkerContext&, StatScalar* out) -> Status {
                         JUICER_ASSIGN_OR_RETURN(media::VideoInfo info, v.Info());
                         out[0] = info.width;
                         out[1] = info.height;
@@ -136,7 +136,7 @@ OpInfo AspectInfo() {
     b.min_q = lo;
     b.max_q = hi;
     return MakeFilter(i, p, {"video_aspect_ratios"}, {b},
-                      [](media::SampleVideo& v, WorkerContext&, StatScalar* out) -> Status {
+                      [](const Op&, media::SampleVideo& v, WorkerContext&, StatScalar* out) -> Status {
                         JUICER_ASSIGN_OR_RETURN(media::VideoInfo info, v.Info());
                         out[0] = static_cast<double>(info.width) / static_cast<double>(info.height);
                         return Status::OK();
@@ -208,7 +208,7 @@ OpInfo MotionInfo() {
     mp.divisible = p.GetInt("divisible");
     mp.relative = p.GetBool("relative");
     return MakeFilter(i, p, {"video_motion_score"}, {Bound{p.GetOptDouble("min_score"), p.GetOptDouble("max_score")}},
-                      [mp](media::SampleVideo& v, WorkerContext&, StatScalar* out) -> Status {
+                      [mp](const Op&, media::SampleVideo& v, WorkerContext&, StatScalar* out) -> Status {
                         JUICER_ASSIGN_OR_RETURN(std::string path, v.Resolved());
                         auto score = MotionScore(path, mp);
                         if (!score.ok()) return v.Wrap(score.status());

@@ -4,6 +4,7 @@ namespace juicer {
 
 Status RegisterVideoOps(OpRegistry& registry) {
   JUICER_RETURN_IF_ERROR(video_ops::RegisterVideoBasicFilters(registry));
+  JUICER_RETURN_IF_ERROR(video_ops::RegisterVideoModelFilters(registry));
   JUICER_RETURN_IF_ERROR(video_ops::RegisterVideoDeduplicator(registry));
   JUICER_RETURN_IF_ERROR(video_ops::RegisterVideoSplitMappers(registry));
   JUICER_RETURN_IF_ERROR(video_ops::RegisterVideoResizeMappers(registry));

@@ -11,7 +11,8 @@ Status RegisterVideoOps(OpRegistry& registry);
 
 namespace video_ops {
 Status RegisterVideoBasicFilters(OpRegistry& registry);   // duration, resolution, aspect ratio, motion
-Status RegisterVideoModelFilters(OpRegistry& registry);   // NSFW, aesthetics, frames-text similarity, OCR
+Status RegisterVideoModelFilters(OpRegistry& registry);   // NSFW, aesthetics, OCR (+ text similarity)
+Status RegisterVideoTextSimilarityFilter(OpRegistry& registry);
 Status RegisterVideoDeduplicator(OpRegistry& registry);
 Status RegisterVideoSplitMappers(OpRegistry& registry);   // split by duration / key frame (+ scene)
 Status RegisterVideoSceneMapper(OpRegistry& registry);    // split by scene
