@@ -81,6 +81,7 @@ Result<VideoInfo> InfoOf(const AVFormatContext* fmt, const std::string& path) {
   if (s->avg_frame_rate.num > 0 && s->avg_frame_rate.den > 0) info.fps = av_q2d(s->avg_frame_rate);
   else if (s->r_frame_rate.num > 0 && s->r_frame_rate.den > 0) info.fps = av_q2d(s->r_frame_rate);
   info.frames = s->nb_frames > 0 ? s->nb_frames : 0;
+  info.start_pts = s->start_time != AV_NOPTS_VALUE ? s->start_time : 0;
   info.codec = avcodec_get_name(s->codecpar->codec_id);
   if (s->duration != AV_NOPTS_VALUE && s->duration > 0) {
     info.duration_ts = s->duration;
@@ -135,7 +136,8 @@ Result<std::unique_ptr<VideoDecoder>> VideoDecoder::Open(const std::string& path
   int r = avcodec_parameters_to_context(m.cc, s->codecpar);
   if (r < 0) return Status::DataError("video file '" + path + "': bad codec parameters: " + AvError(r));
   m.cc->pkt_timebase = s->time_base;
-  m.cc->thread_count = opt.threads;
+  m.cc->thread_count = opt.want ? 1 : opt.threads;  // skip_frame must apply packet by packet
+  d->want_ = opt.want;
   if (opt.keyframes_only) m.cc->skip_frame = AVDISCARD_NONKEY;
   r = avcodec_open2(m.cc, codec, nullptr);
   if (r < 0) return Status::DataError("video file '" + path + "': cannot open the decoder: " + AvError(r));
@@ -172,6 +174,8 @@ Result<bool> VideoDecoder::Next() {
       continue;
     }
     if (m.pkt->stream_index == info_.video_stream) {
+      if (want_ && m.pkt->pts != AV_NOPTS_VALUE)
+        m.cc->skip_frame = want_(m.pkt->pts) ? AVDISCARD_DEFAULT : AVDISCARD_NONREF;
       r = avcodec_send_packet(m.cc, m.pkt);
       (void)r;  // a corrupt packet is skipped; the decoder conceals what it can
     }

@@ -34,6 +34,7 @@ struct VideoInfo {
   int64_t width = 0, height = 0;   // codec width / height (PyAV's codec_context.width/height)
   double fps = 0;                  // average frame rate (OpenCV's CAP_PROP_FPS), else the base rate
   int64_t frames = 0;              // frame count from the container (0 = not stored)
+  int64_t start_pts = 0;           // the video stream's start time (time-base units; 0 when unknown)
   std::string codec;               // e.g. "h264"
   bool has_audio = false;
   int video_stream = -1;           // index in the container
@@ -45,6 +46,10 @@ Result<VideoInfo> ProbeVideo(const std::string& path);
 struct DecoderOptions {
   bool keyframes_only = false;  // libavcodec skip_frame = NONKEY (PyAV "NONKEY"): key frames only
   int threads = 1;              // decoder threads (0 = libavcodec's choice)
+  // With one thread: called with each video packet's pts (time-base units); when it returns false the
+  // packet is decoded with skip_frame = NONREF, i.e. a frame no other frame references is dropped
+  // undecoded (the caller does not want it). Frames other frames need are always decoded.
+  std::function<bool(int64_t pts)> want;
 };
 
 // Decoder threads per video: env JUICER_VIDEO_THREADS, default 1 (workers already run in parallel).
@@ -77,6 +82,7 @@ class VideoDecoder {
   std::unique_ptr<Impl> impl_;
   VideoInfo info_;
   std::string path_;
+  std::function<bool(int64_t)> want_;
 };
 
 // Data-Juicer's frame_sampling_method: "all_keyframes" (every key frame; the first frame when there

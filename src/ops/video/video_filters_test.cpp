@@ -54,6 +54,21 @@ TEST(VideoFilters, MotionScoreStaticIsZeroMovingIsPositive) {
   EXPECT_TRUE(StatList(samples[2], "video_motion_score").empty());
 }
 
+TEST(VideoFilters, SkippingUnsampledFramesGivesTheSameScore) {
+  JUICER_REQUIRE_FFMPEG();
+  VideoDir d;
+  // B frames (libx264 medium: 3 B frames, some never referenced), 25 fps: step 12 at sampling_fps 2
+  const std::string v = d.Ffmpeg("b.mp4", "-f lavfi -i testsrc=s=192x108:r=25:d=4 -c:v libx264 -preset medium -bf 3 "
+                                          "-pix_fmt yuv420p -g 50");
+  for (double fps : {2.0, 5.0, 25.0}) {
+    auto fast = video_ops::MotionScore(v, video_ops::MotionParams{.sampling_fps = fps});
+    auto full = video_ops::MotionScore(v, video_ops::MotionParams{.sampling_fps = fps, .skip_unneeded = false});
+    ASSERT_TRUE(fast.ok() && full.ok());
+    EXPECT_GT(*full, 0.0);
+    EXPECT_DOUBLE_EQ(*fast, *full) << "sampling_fps " << fps;
+  }
+}
+
 TEST(VideoFilters, MotionScoreIsMinusOneForUnreadableVideos) {
   JUICER_REQUIRE_FFMPEG();
   VideoDir d;

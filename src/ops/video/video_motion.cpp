@@ -8,10 +8,41 @@
 
 #include "media/video_io.h"
 
+namespace {
+constexpr int64_t AV_NOPTS_VALUE_JUICER = INT64_MIN;  // libavutil's AV_NOPTS_VALUE
+}
+
 namespace juicer::video_ops {
 
 Result<double> MotionScore(const std::string& path, const MotionParams& p) {
-  auto opened = media::VideoDecoder::Open(path, media::DecoderOptions{.threads = media::DefaultDecodeThreads()});
+  auto probe = media::ProbeVideo(path);
+  if (!probe.ok()) {
+    if (probe.status().code() == StatusCode::kNotFound) return probe.status();
+    return -1.0;  // unreadable: Data-Juicer's fallback
+  }
+  if (!(probe->fps > 0)) return -1.0;
+  // Frame numbers from timestamps (as OpenCV numbers frames when it seeks): frame i is at
+  // start + i / fps. Only frames 0, 1 and multiples of the step are used, so the others are not
+  // decoded when no other frame references them.
+  const double frames_per_tick = probe->fps * static_cast<double>(probe->tb_num) / static_cast<double>(probe->tb_den);
+  const int64_t start_pts = probe->start_pts;
+  auto index_of = [frames_per_tick, start_pts](int64_t pts) -> int64_t {
+    return std::llround(static_cast<double>(pts - start_pts) * frames_per_tick);
+  };
+  int64_t want_step = 1;
+  {
+    const double sfps0 = std::min(p.sampling_fps, probe->fps);
+    int64_t st = static_cast<int64_t>(std::nearbyint(probe->fps / sfps0));
+    const int64_t total0 = probe->frames > 0 ? probe->frames : std::llround(probe->duration * probe->fps);
+    want_step = std::max<int64_t>(std::min<int64_t>(st, total0 - 1), 1);
+  }
+  media::DecoderOptions opt{.threads = 1};
+  if (want_step > 1 && p.skip_unneeded)
+    opt.want = [index_of, want_step](int64_t pts) {
+      const int64_t i = index_of(pts);
+      return i <= 1 || i % want_step == 0;
+    };
+  auto opened = media::VideoDecoder::Open(path, opt);
   if (!opened.ok()) {
     if (opened.status().code() == StatusCode::kNotFound) return opened.status();
     return -1.0;  // unreadable: Data-Juicer's fallback
@@ -35,7 +66,8 @@ Result<double> MotionScore(const std::string& path, const MotionParams& p) {
   while (true) {
     auto more = dec.Next();
     if (!more.ok() || !*more) break;
-    ++idx;
+    // the frame's number from its timestamp; by count when it has none
+    idx = dec.pts() != AV_NOPTS_VALUE_JUICER ? std::max(idx + 1, index_of(dec.pts())) : idx + 1;
     if (idx < next) continue;
     auto bgr = dec.Bgr();
     if (!bgr.ok()) break;

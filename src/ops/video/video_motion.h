@@ -16,6 +16,8 @@ struct MotionParams {
   std::optional<int64_t> max_size;
   int64_t divisible = 1;
   bool relative = false;
+  // Leave frames nothing references undecoded when they are not sampled (same result, less decoding).
+  bool skip_unneeded = true;
 };
 
 // Mean Farneback flow magnitude over the sampled frame pairs; -1 when the file cannot be opened or
