@@ -172,7 +172,8 @@ OpInfo MotionInfo() {
   info.summary = "Keep samples whose videos' motion score (mean Farneback optical-flow magnitude) is within range.";
   info.description =
       "Stat video_motion_score: one float per video. Frames are decoded in order (libavcodec) and "
-      "converted to BGR; Data-Juicer's OpenCV loop is reproduced frame for frame: with fps the stream's "
+      "converted to BGR (bicubic, as OpenCV's reader); Data-Juicer's OpenCV loop is reproduced frame for "
+      "frame: with fps the stream's "
       "average frame rate, step = round(fps / min(sampling_fps, fps)) (ties to even), clamped to "
       "[1, frame_count - 1]; the frames used are 0, 1, step, 2*step, ... (its first read is not followed "
       "by a seek, so frame 1 is the second one; with step 1 frame 1 is read twice). Each frame is resized "
@@ -183,7 +184,9 @@ OpInfo MotionInfo() {
       "field whose mean magnitude is the frame's score (divided by the frame diagonal with relative). "
       "The video's score is the mean over frames. A video that cannot be opened or decoded (empty, "
       "truncated before its first two frames, corrupt, audio only) scores -1, Data-Juicer's fallback; a "
-      "missing file is a NotFound error. Frames between the sampled ones are decoded but not converted. "
+      "missing file is a NotFound error. Frames are numbered from their timestamps (frame i at start + i / fps, "
+      "as OpenCV numbers frames when it seeks); unsampled frames that no other frame references are not decoded "
+      "at all, the others are decoded but not converted. "
       "A sample without videos gets an empty list and is kept.";
   info.params = {
       FloatBound("min_score", 0.25, "videos with a lower motion score fail"),
