@@ -99,15 +99,10 @@ OpInfo ResolutionInfo() {
 }
 
 Result<Rational> RatioParam(const OpParams& p, const std::string& name) {
-  const ParamValue& v = p.Get(name);
-  if (const auto* s = std::get_if<std::string>(&v)) return ParseRatio(*s);
-  if (const auto* i = std::get_if<int64_t>(&v)) return Rational{*i, 1};
-  if (const auto* d = std::get_if<double>(&v)) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.17g", *d);
-    return ParseRatio(buf);
-  }
-  return Status::InvalidArgument(name + ": expected a ratio like \"9/21\"");
+  auto r = ParseRatio(p.GetString(name));
+  if (!r.ok()) return r.status().WithContext(name + ": ");
+  if (r->num < 0) return Status::InvalidArgument(name + ": must not be negative");
+  return r;
 }
 
 OpInfo AspectInfo() {
@@ -123,9 +118,9 @@ OpInfo AspectInfo() {
                   "gives Data-Juicer's answer).") +
       kMetadataDoc;
   info.params = {
-      ParamSpec{.name = "min_ratio", .type = ParamType::kAny, .default_value = std::string("9/21"),
+      ParamSpec{.name = "min_ratio", .type = ParamType::kString, .default_value = std::string("9/21"),
                 .doc = "minimum width/height, e.g. \"9/21\" or \"9:21\""},
-      ParamSpec{.name = "max_ratio", .type = ParamType::kAny, .default_value = std::string("21/9"),
+      ParamSpec{.name = "max_ratio", .type = ParamType::kString, .default_value = std::string("21/9"),
                 .doc = "maximum width/height, e.g. \"21/9\" or \"21:9\""},
       AnyOrAllParam()};
   info.stat_keys = {"video_aspect_ratios"};
@@ -146,16 +141,9 @@ OpInfo AspectInfo() {
 }
 
 Result<std::vector<int64_t>> SizeParam(const OpParams& p) {
-  const ParamValue& v = p.Get("size");
   std::vector<int64_t> size;
-  if (std::holds_alternative<std::monostate>(v)) return size;
-  if (const auto* i = std::get_if<int64_t>(&v)) {
-    size.push_back(*i);
-  } else if (const auto* l = std::get_if<std::vector<double>>(&v)) {
-    for (double d : *l) size.push_back(static_cast<int64_t>(d));
-  } else {
-    return Status::InvalidArgument("size: expected an int or a list of 1 or 2 ints");
-  }
+  if (p.IsNull("size")) return size;
+  for (double d : p.GetDoubleList("size")) size.push_back(static_cast<int64_t>(d));
   if (size.empty() || size.size() > 2)
     return Status::InvalidArgument("size must be an int or a 1 or 2 element list, not a " +
                                    std::to_string(size.size()) + " element list");
@@ -193,7 +181,7 @@ OpInfo MotionInfo() {
       FloatBound("max_score", kFloatMax, "videos with a higher motion score fail (default sys.float_info.max)"),
       ParamSpec{.name = "sampling_fps", .type = ParamType::kFloat, .default_value = 2.0,
                 .doc = "frames per second used for the flow (at most the video's fps)", .min_value = 1e-9},
-      ParamSpec{.name = "size", .type = ParamType::kAny, .default_value = std::monostate{},
+      ParamSpec{.name = "size", .type = ParamType::kIntList, .default_value = std::monostate{},
                 .doc = "resize frames first: an int (short edge) or [h, w]; null keeps the size", .nullable = true},
       ParamSpec{.name = "max_size", .type = ParamType::kInt, .default_value = std::monostate{},
                 .doc = "cap on the long edge after `size`", .nullable = true, .min_value = 1.0},

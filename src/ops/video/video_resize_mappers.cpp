@@ -218,10 +218,9 @@ class ResizeAspectRatio final : public ResizeMapper {
 };
 
 Result<Rational> RatioOf(const OpParams& p, const std::string& name) {
-  const ParamValue& v = p.Get(name);
-  if (const auto* s = std::get_if<std::string>(&v)) return ParseRatio(*s);
-  if (const auto* i = std::get_if<int64_t>(&v)) return Rational{*i, 1};
-  return Status::InvalidArgument(name + ": expected a ratio like \"9/21\"");
+  auto r = ParseRatio(p.GetString(name));
+  if (!r.ok()) return r.status().WithContext(name + ": ");
+  return r;
 }
 
 OpInfo ResizeAspectInfo() {
@@ -238,9 +237,9 @@ OpInfo ResizeAspectInfo() {
                   "least 2.") +
       kResizeDoc + kOutputDoc;
   info.params = {
-      ParamSpec{.name = "min_ratio", .type = ParamType::kAny, .default_value = std::string("9/21"),
+      ParamSpec{.name = "min_ratio", .type = ParamType::kString, .default_value = std::string("9/21"),
                 .doc = "minimum width/height, e.g. \"9/21\" or \"9:21\""},
-      ParamSpec{.name = "max_ratio", .type = ParamType::kAny, .default_value = std::string("21/9"),
+      ParamSpec{.name = "max_ratio", .type = ParamType::kString, .default_value = std::string("21/9"),
                 .doc = "maximum width/height, e.g. \"21/9\" or \"21:9\""},
       ParamSpec{.name = "strategy", .type = ParamType::kString, .default_value = std::string("increase"),
                 .doc = "'increase' (grow one side) or 'decrease' (shrink one side)", .choices = {"increase", "decrease"}},
