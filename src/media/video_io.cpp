@@ -207,11 +207,14 @@ Result<cv::Mat> VideoDecoder::Bgr(int width, int height) {
   m.sws = sws_getCachedContext(m.sws, f->width, f->height, static_cast<AVPixelFormat>(f->format), width, height,
                                AV_PIX_FMT_BGR24, SWS_BICUBIC, nullptr, nullptr, nullptr);
   if (m.sws == nullptr) return Status::DataError("video file '" + path_ + "': cannot convert its pixel format");
-  cv::Mat out(height, width, CV_8UC3);
-  uint8_t* dst[4] = {out.data, nullptr, nullptr, nullptr};
-  int dst_stride[4] = {static_cast<int>(out.step[0]), 0, 0, 0};
+  // libswscale's SIMD writers may store past the end of a row (and of the last one): the rows are padded
+  // to a multiple of 64 pixels and one spare row is allocated; the frame is the ROI of that buffer.
+  const int padded_cols = (width + 63) / 64 * 64;
+  cv::Mat buf(height + 1, padded_cols, CV_8UC3);
+  uint8_t* dst[4] = {buf.data, nullptr, nullptr, nullptr};
+  int dst_stride[4] = {static_cast<int>(buf.step[0]), 0, 0, 0};
   sws_scale(m.sws, f->data, f->linesize, 0, f->height, dst, dst_stride);
-  return out;
+  return buf(cv::Rect(0, 0, width, height));
 }
 
 Status VideoDecoder::Seek(double seconds) {
