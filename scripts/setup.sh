@@ -28,6 +28,7 @@ PACKAGES=(
   libcli11-dev libgoogle-perftools-dev nlohmann-json3-dev libboost-dev
   libopencv-dev libopencv-contrib-dev opencv-data libfreetype-dev libharfbuzz-dev libpng-dev fonts-dejavu-core
   libpugixml-dev zlib1g-dev libarchive-dev
+  libavformat-dev libavcodec-dev libswscale-dev libavutil-dev ffmpeg
   libtorch-dev libopenblas0-openmp libsentencepiece-dev libfasttext-dev libtesseract-dev tesseract-ocr-eng
   libgtest-dev libgmock-dev libbenchmark-dev
   libopenmpi-dev openmpi-bin slurm-wlm munge

@@ -73,6 +73,15 @@ Result<ParamValue> NodeValue(const YAML::Node& n, const Ctx& c, const std::strin
     if (!nums.empty()) return ParamValue(nums);
     return ParamValue(strs);
   }
+  if (n.IsMap()) {  // a map of scalars (e.g. video_ffmpeg_wrapped_mapper's filter_kwargs): "key=value" strings
+    std::vector<std::string> kvs;
+    for (const auto& kv : n) {
+      if (!kv.first.IsScalar() || !kv.second.IsScalar())
+        return Status::InvalidArgument(c.At(kv.second) + what + ": a map's keys and values must be scalars");
+      kvs.push_back(kv.first.Scalar() + "=" + kv.second.Scalar());
+    }
+    return ParamValue(kvs);
+  }
   return Status::InvalidArgument(c.At(n) + what + ": a map is not supported here");
 }
 

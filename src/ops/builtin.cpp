@@ -26,6 +26,7 @@
 #include "ops/text/text_filters.h"
 #include "ops/text/token_num_filter.h"
 #include "ops/text/word_list_filters.h"
+#include "ops/video/video_ops.h"
 
 namespace juicer {
 
@@ -53,6 +54,7 @@ Status RegisterBuiltinOps(OpRegistry& registry) {
   JUICER_RETURN_IF_ERROR(RegisterImageOps(registry));
   JUICER_RETURN_IF_ERROR(RegisterImageTextOps(registry));
   JUICER_RETURN_IF_ERROR(RegisterNsfwOps(registry));
+  JUICER_RETURN_IF_ERROR(RegisterVideoOps(registry));
   return Status::OK();
 }
 

@@ -213,21 +213,7 @@ Result<double> ClipModel::MatchingBias() const {
   return 0.5 * (diag / n + off / (static_cast<double>(n) * (n - 1)));
 }
 
-Status ClipPixels(media::SampleImage& image, int res, bool hflip, bool vflip, uint8_t* out) {
-  JUICER_ASSIGN_OR_RETURN(media::ImageHeader header, image.Header());
-  JUICER_ASSIGN_OR_RETURN(std::string path, image.Resolved());
-  cv::Mat src;  // 8-bit, 3 channels; RGB when `rgb`, else BGR (from the cache)
-  bool rgb = false;
-  std::shared_ptr<const cv::Mat> cached;
-  if (MayHaveAlpha(path, header.format)) {
-    auto m = DecodeWithAlpha(path, header);
-    if (!m.ok()) return m.status().WithContext("field 'images': ");
-    src = *m;
-    rgb = true;
-  } else {
-    JUICER_ASSIGN_OR_RETURN(cached, image.Pixels());
-    src = *cached;
-  }
+void PlaceOnSquare(const cv::Mat& src, bool rgb, int res, bool hflip, bool vflip, uint8_t* out) {
   const double scale = static_cast<double>(res) / std::max(src.cols, src.rows);
   const int w = std::max(1, static_cast<int>(src.cols * scale + 0.5)),
             h = std::max(1, static_cast<int>(src.rows * scale + 0.5));
@@ -245,6 +231,24 @@ Status ClipPixels(media::SampleImage& image, int res, bool hflip, bool vflip, ui
   cv::Mat canvas(res, res, CV_8UC3, out);
   canvas.setTo(cv::Scalar(255, 255, 255));
   small.copyTo(canvas(cv::Rect((res - small.cols) / 2, (res - small.rows) / 2, small.cols, small.rows)));
+}
+
+Status ClipPixels(media::SampleImage& image, int res, bool hflip, bool vflip, uint8_t* out) {
+  JUICER_ASSIGN_OR_RETURN(media::ImageHeader header, image.Header());
+  JUICER_ASSIGN_OR_RETURN(std::string path, image.Resolved());
+  cv::Mat src;  // 8-bit, 3 channels; RGB when `rgb`, else BGR (from the cache)
+  bool rgb = false;
+  std::shared_ptr<const cv::Mat> cached;
+  if (MayHaveAlpha(path, header.format)) {
+    auto m = DecodeWithAlpha(path, header);
+    if (!m.ok()) return m.status().WithContext("field 'images': ");
+    src = *m;
+    rgb = true;
+  } else {
+    JUICER_ASSIGN_OR_RETURN(cached, image.Pixels());
+    src = *cached;
+  }
+  PlaceOnSquare(src, rgb, res, hflip, vflip, out);
   return Status::OK();
 }
 

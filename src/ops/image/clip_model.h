@@ -55,6 +55,10 @@ class ClipModel {
 // image before it is placed on the square (DJ flips the PIL image). Writes res*res*3 bytes to out.
 Status ClipPixels(media::SampleImage& image, int res, bool hflip, bool vflip, uint8_t* out);
 
+// The square placement of ClipPixels for an 8-bit 3-channel image already decoded (BGR, or RGB when
+// `rgb`): longer side scaled to `res`, flips applied, centred on white; res*res*3 RGB bytes to out.
+void PlaceOnSquare(const cv::Mat& src, bool rgb, int res, bool hflip, bool vflip, uint8_t* out);
+
 // ClipPixels through a per-worker cache of prepared pixels shared by the clip ops (4,096 images).
 Status ClipPixelsCached(media::SampleImage& image, int res, bool hflip, bool vflip, uint8_t* out,
                         WorkerContext& ctx);

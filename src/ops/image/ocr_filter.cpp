@@ -7,17 +7,9 @@
 
 #include "ops/image/image_filter_base.h"
 #include "ops/image/image_ops.h"
+#include "ops/image/ocr_area.h"
 
 namespace juicer::image_ops {
-
-namespace {
-
-// One Tesseract engine per worker thread (TessBaseAPI is not thread-safe), initialised on first use.
-struct OcrState : OpWorkerState {
-  std::unique_ptr<tesseract::TessBaseAPI> api;
-  Status init_error;
-  bool tried = false;
-};
 
 Status InitOcr(OcrState& st, const std::string& tessdata, const std::string& langs) {
   if (st.tried) return st.init_error;
@@ -71,6 +63,8 @@ Result<double> OcrAreaRatio(tesseract::TessBaseAPI& api, const cv::Mat& bgr, dou
   api.Clear();
   return static_cast<double>(cv::countNonZero(mask)) / (static_cast<double>(grey.rows) * grey.cols);
 }
+
+namespace {
 
 OpInfo OcrAreaRatioInfo() {
   OpInfo info;
