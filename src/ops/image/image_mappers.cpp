@@ -15,6 +15,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/json_text.h"
+#include "ops/sample_fields.h"
 #include "media/image_io.h"
 #include "ops/image/face_detect.h"
 #include "ops/image/image_ops.h"
@@ -28,21 +29,6 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kSourceFile = "__dj__source_file__";
 constexpr std::string_view kProducedDir = "__dj__produced_data__";
-
-void SetStringList(Sample& sample, std::string_view key, const std::vector<std::string>& values) {
-  std::string raw = "[";
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i) raw += ',';
-    AppendJsonString(values[i], &raw);
-  }
-  raw += ']';
-  sample.SetRaw(key, std::move(raw), JsonType::kArray);
-  for (Sample::Field& f : sample.mutable_fields())
-    if (f.key == key) {
-      f.decoded_list = values;
-      f.has_decoded_list = true;
-    }
-}
 
 // "abc__dj_hash_#123#" -> "abc" (a file this or another mapper produced gets a new hash, not two).
 std::string StripHashSuffix(std::string stem) {

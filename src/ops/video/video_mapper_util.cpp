@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "core/json_text.h"
+#include "ops/sample_fields.h"
 
 namespace juicer::video_ops {
 
@@ -66,21 +67,6 @@ const char* const kOutputDoc =
     "<suffix><ext> with Data-Juicer's naming; the hash is XXH3-128 of the op name, its params and the source's "
     "absolute path (Data-Juicer also hashes the pid and time, so its names differ on every run); input files "
     "are never written to. Files are written under a temporary name and renamed when complete.";
-
-void SetStringList(Sample& sample, std::string_view key, const std::vector<std::string>& values) {
-  std::string raw = "[";
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i) raw += ',';
-    AppendJsonString(values[i], &raw);
-  }
-  raw += ']';
-  sample.SetRaw(key, std::move(raw), JsonType::kArray);
-  for (Sample::Field& f : sample.mutable_fields())
-    if (f.key == key) {
-      f.decoded_list = values;
-      f.has_decoded_list = true;
-    }
-}
 
 Status RewriteSplitText(std::string_view text, const std::vector<std::string>& videos,
                         const std::function<Result<std::vector<std::string>>(size_t)>& clips, std::string* new_text,

@@ -2,6 +2,8 @@
 // reproducible hash), list fields, and the special-token rewriting of the split mappers.
 #pragma once
 
+#include "ops/sample_fields.h"
+
 #include <functional>
 #include <string>
 #include <string_view>
@@ -33,7 +35,7 @@ ParamSpec SaveDirParam();
 extern const char* const kOutputDoc;
 
 // Writes a JSON string list field (raw text and decoded list).
-void SetStringList(Sample& sample, std::string_view key, const std::vector<std::string>& values);
+using juicer::SetStringList;  // ops/sample_fields.h
 
 // Data-Juicer's split-mapper text rewriting: the text is cut at <|__dj__eoc|>; each non-blank chunk
 // gets, for its k-th <__dj__video> token, the k-th video's clips as that many tokens, and ends with
