@@ -4,8 +4,8 @@
 #include <cmath>
 
 #include <opencv2/imgproc.hpp>
-#include <opencv2/video/tracking.hpp>
 
+#include "media/farneback.h"
 #include "media/video_io.h"
 
 namespace {
@@ -59,8 +59,13 @@ Result<double> MotionScore(const std::string& path, const MotionParams& p) {
   const bool resize = !(a == info.height && b == info.width);
   const cv::Size dsize(a, b);  // Data-Juicer hands (height, width) to cv2.resize, which reads (width, height)
 
+  // Data-Juicer's cv2.calcOpticalFlowFarneback(prev, cur, None, 0.5, 3, 15, 3, 5, 1.2, 0), through
+  // media::Farneback (the same computation; each frame's expansion is reused for both of its pairs).
+  static const media::Farneback farneback = *media::Farneback::Create(media::FarnebackParams{});
   std::vector<double> scores;
-  cv::Mat prev, gray, flow, mag;
+  cv::Mat gray;
+  media::FarnebackFrame prev, cur;
+  media::FarnebackScratch scratch;
   bool have_prev = false;
   int64_t idx = -1, next = 0, count = 0;
   while (true) {
@@ -78,21 +83,22 @@ Result<double> MotionScore(const std::string& path, const MotionParams& p) {
       frame = small;
     }
     cv::cvtColor(frame, gray, cv::COLOR_BGR2GRAY);
+    farneback.Prepare(gray, &cur);
+    const media::FarnebackFrame* current = &cur;
     while (true) {  // with step 1 Data-Juicer reads frame 1 twice (its seek goes back to it)
       if (!have_prev) {
-        prev = gray.clone();
+        std::swap(prev, cur);
         have_prev = true;
         next = idx + 1;
         break;
       }
-      cv::calcOpticalFlowFarneback(prev, gray, flow, 0.5, 3, 15, 3, 5, 1.2, 0);
-      cv::Mat xy[2];
-      cv::split(flow, xy);
-      cv::magnitude(xy[0], xy[1], mag);
-      double score = cv::mean(mag)[0];
+      double score = farneback.MeanMagnitude(prev, *current, &scratch);
       if (p.relative) score /= std::hypot(static_cast<double>(frame.rows), static_cast<double>(frame.cols));
       scores.push_back(score);
-      gray.copyTo(prev);
+      if (current == &cur) {
+        std::swap(prev, cur);
+        current = &prev;  // a second pass over this frame pairs it with itself
+      }
       count += step;
       next = count;
       if (next != idx) break;
