@@ -441,27 +441,33 @@ void Farneback::Flow(const FarnebackFrame& prev, const FarnebackFrame& next, cv:
   CV_Assert(levels.size() == prev.levels.size());
   FarnebackScratch local;
   FarnebackScratch* sc = scratch != nullptr ? scratch : &local;
-  bool first = true;
+  // Coarser levels' flow lives in the scratch (one buffer pair per level, reused across calls); the
+  // finest level's is the caller's.
+  sc->lfx.resize(levels.size());
+  sc->lfy.resize(levels.size());
+  cv::Mat* ux = nullptr;
+  cv::Mat* uy = nullptr;
   for (size_t k = levels.size(); k-- > 0;) {
     const cv::Size size = levels[k].size;
-    if (first) {
-      fx->create(size, CV_32F);
-      fy->create(size, CV_32F);
-      fx->setTo(0);
-      fy->setTo(0);
-      first = false;
+    cv::Mat* lx = k == 0 ? fx : &sc->lfx[k];
+    cv::Mat* ly = k == 0 ? fy : &sc->lfy[k];
+    if (ux == nullptr) {
+      lx->create(size, CV_32F);
+      ly->create(size, CV_32F);
+      lx->setTo(0);
+      ly->setTo(0);
     } else {
-      fx->copyTo(sc->px);
-      fy->copyTo(sc->py);
-      cv::resize(sc->px, *fx, size, 0, 0, cv::INTER_LINEAR);
-      cv::resize(sc->py, *fy, size, 0, 0, cv::INTER_LINEAR);
-      *fx *= 1. / p_.pyr_scale;
-      *fy *= 1. / p_.pyr_scale;
+      cv::resize(*ux, *lx, size, 0, 0, cv::INTER_LINEAR);
+      cv::resize(*uy, *ly, size, 0, 0, cv::INTER_LINEAR);
+      *lx *= 1. / p_.pyr_scale;
+      *ly *= 1. / p_.pyr_scale;
     }
+    ux = lx;
+    uy = ly;
     const Planes& r0 = prev.levels[k];
     const Planes& r1 = next.levels[k];
     const cv::Mat* packed = k < next.packed.size() ? &next.packed[k] : nullptr;
-    for (int i = 0; i < p_.iterations; i++) Iterate(r0, r1, packed, p_.winsize, fx, fy, sc);
+    for (int i = 0; i < p_.iterations; i++) Iterate(r0, r1, packed, p_.winsize, lx, ly, sc);
   }
 }
 

@@ -44,7 +44,8 @@ struct FarnebackFrame {
 
 // Buffers one Flow call needs; reusing them across calls saves the allocations (and page faults).
 struct FarnebackScratch {
-  cv::Mat px, py, fx, fy, mag;
+  std::vector<cv::Mat> lfx, lfy;  // coarser levels' flow
+  cv::Mat fx, fy, mag;
   std::vector<double> vbuf, hbuf;
   std::vector<float> ring, bx;
 };
