@@ -246,30 +246,29 @@ JUICER_FB_CLONES void SlideColumn(double* vsum, const float* add, const float* s
   for (int x = 0; x < width; x++) vsum[x] += static_cast<double>(add[x]) - static_cast<double>(sub[x]);
 }
 
-// Box sums over [x-m, x+m] of the five (border-padded) column sums, for one row.
-void SlideRow(const double* const* vs, int width, int m, double* const* hs) {
-  double acc[5];
+// Prefix sums of the five border-padded column-sum rows (n doubles each): out[c][i] is the sum of the
+// first i entries, so a box sum is the difference of two of them.
+void PrefixSums5(const double* const* in, int n, double* const* out, bool avx2) {
+  if (avx2) return farneback_detail::PrefixSums5Avx2(in, n, out);
   for (int c = 0; c < 5; c++) {
-    acc[c] = vs[c][0] * (m + 2);
-    for (int x = 1; x < m; x++) acc[c] += vs[c][x];
+    out[c][0] = 0;
+    for (int j = 0; j < n; j++) out[c][j + 1] = out[c][j] + in[c][j];
   }
-  for (int x = 0; x < width; x++)
-    for (int c = 0; c < 5; c++) {
-      acc[c] += vs[c][x + m] - vs[c][x - m - 1];
-      hs[c][x] = acc[c];
-    }
 }
 
-// The regularised 2x2 solve of blur(G) d = blur(h) for one row.
-JUICER_FB_CLONES void SolveRow(const double* const* hs, int width, double scale, float* fx, float* fy) {
-  const double* s0 = hs[0];
-  const double* s1 = hs[1];
-  const double* s2 = hs[2];
-  const double* s3 = hs[3];
-  const double* s4 = hs[4];
+// The regularised 2x2 solve of blur(G) d = blur(h) for one row; the box sums of pixel x are
+// ps[c][x + block] - ps[c][x] (prefix sums of the padded column sums, see Iterate).
+JUICER_FB_CLONES void SolveRow(const double* const* ps, int width, int block, double scale, float* __restrict__ fx,
+                               float* __restrict__ fy) {
+  const double* __restrict__ s0 = ps[0];
+  const double* __restrict__ s1 = ps[1];
+  const double* __restrict__ s2 = ps[2];
+  const double* __restrict__ s3 = ps[3];
+  const double* __restrict__ s4 = ps[4];
   for (int x = 0; x < width; x++) {
-    const double g11 = s0[x] * scale, g12 = s1[x] * scale, g22 = s2[x] * scale, h1 = s3[x] * scale,
-                 h2 = s4[x] * scale;
+    const double g11 = (s0[x + block] - s0[x]) * scale, g12 = (s1[x + block] - s1[x]) * scale,
+                 g22 = (s2[x + block] - s2[x]) * scale, h1 = (s3[x + block] - s3[x]) * scale,
+                 h2 = (s4[x + block] - s4[x]) * scale;
     const double idet = 1. / (g11 * g22 - g12 * g12 + 1e-3);
     fx[x] = static_cast<float>((g11 * h2 - g12 * h1) * idet);
     fy[x] = static_cast<float>((g22 * h1 - g12 * h2) * idet);
@@ -317,13 +316,17 @@ void Iterate(const Planes& r0, const Planes& r1, const cv::Mat* packed, int bloc
 
   const size_t pad = static_cast<size_t>(half + 1), row = w + 2 * pad;
   sc->vbuf.resize(5 * row);
-  sc->hbuf.resize(5 * w);
+  sc->hbuf.resize(5 * (row + 1));
   double* vs[5];
-  double* hs[5];
+  const double* vs_padded[5];
+  double* ps[5];
+  const double* ps_at[5];
   ensure(std::min(half - 1, height - 1));
   for (size_t c = 0; c < 5; c++) {
     vs[c] = sc->vbuf.data() + c * row + pad;
-    hs[c] = sc->hbuf.data() + c * w;
+    vs_padded[c] = vs[c] - pad;
+    ps[c] = sc->hbuf.data() + c * (row + 1);
+    ps_at[c] = ps[c] + 1;
     const float* m0 = ring_row(c, 0);
     for (int x = 0; x < width; x++) vs[c][x] = m0[x] * (half + 2);
     for (int y = 1; y < half; y++) {
@@ -341,8 +344,9 @@ void Iterate(const Planes& r0, const Planes& r1, const cv::Mat* packed, int bloc
         vs[c][w + x] = vs[c][width - 1];
       }
     }
-    SlideRow(vs, width, half, hs);
-    SolveRow(hs, width, scale, fx->ptr<float>(y), fy->ptr<float>(y));
+    // The box over columns x - half .. x + half is padded entries x + 1 .. x + 2 * half + 1.
+    PrefixSums5(vs_padded, static_cast<int>(row), ps, avx2);
+    SolveRow(ps_at, width, 2 * half + 1, scale, fx->ptr<float>(y), fy->ptr<float>(y));
   }
 }
 

@@ -106,7 +106,38 @@ __attribute__((target("avx2,fma"))) int UpdateMatricesRowAvx2(const MatRow& r, c
   return x;
 }
 
+__attribute__((target("avx2,fma"))) void PrefixSums5Avx2(const double* const* in, int n, double* const* out) {
+  // Four lanes at a time: an in-register scan (shift by one lane and add, by two and add) plus the
+  // running total carried from the previous four; the five rows are interleaved so that their carry
+  // chains overlap.
+  const __m256d zero = _mm256_setzero_pd();
+  __m256d carry[5];
+  for (int c = 0; c < 5; c++) {
+    carry[c] = zero;
+    out[c][0] = 0;
+  }
+  int i = 0;
+  for (; i + 4 <= n; i += 4)
+    for (int c = 0; c < 5; c++) {
+      __m256d v = _mm256_loadu_pd(in[c] + i);
+      v = _mm256_add_pd(v, _mm256_blend_pd(_mm256_permute4x64_pd(v, 0x90), zero, 0x1));  // + [0, a, b, c]
+      v = _mm256_add_pd(v, _mm256_permute2f128_pd(v, v, 0x08));                          // + [0, 0, a, a+b]
+      v = _mm256_add_pd(v, carry[c]);
+      _mm256_storeu_pd(out[c] + i + 1, v);
+      carry[c] = _mm256_permute4x64_pd(v, 0xFF);
+    }
+  for (int c = 0; c < 5; c++)
+    for (int j = i; j < n; j++) out[c][j + 1] = out[c][j] + in[c][j];
+}
+
 #else
+
+void PrefixSums5Avx2(const double* const* in, int n, double* const* out) {
+  for (int c = 0; c < 5; c++) {
+    out[c][0] = 0;
+    for (int j = 0; j < n; j++) out[c][j + 1] = out[c][j] + in[c][j];
+  }
+}
 
 bool HaveAvx2() { return false; }
 int UpdateMatricesRowAvx2(const MatRow&, const float*, int, int, int, int, const float*, float) { return 0; }

@@ -21,4 +21,7 @@ bool HaveAvx2();
 int UpdateMatricesRowAvx2(const MatRow& r, const float* packed, int pstep, int y, int width, int height,
                           const float* bx, float by);
 
+// Prefix sums of five rows of n doubles: out[c][0] = 0, out[c][i + 1] = out[c][i] + in[c][i].
+void PrefixSums5Avx2(const double* const* in, int n, double* const* out);
+
 }  // namespace juicer::media::farneback_detail
