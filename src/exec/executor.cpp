@@ -214,8 +214,19 @@ Status Run::Commit(BatchResult& b, size_t k) {
   return Status::OK();
 }
 
+size_t BatchRecordsFor(const SegmentSpec& seg) {
+  size_t n = kBatchRecords;
+  for (const Op* op : seg.ops) {
+    const Modality m = op->info().modality;
+    if (m == Modality::kVideo) n = std::min<size_t>(n, 1);
+    if (m == Modality::kImage || m == Modality::kImageText) n = std::min<size_t>(n, 16);
+  }
+  return n;
+}
+
 Status Run::StreamSegment(size_t k, RecordSource* src) {
   const SegmentSpec& seg = segs_[k];
+  const size_t batch_records = BatchRecordsFor(seg);
   // skip what a checkpoint already covers
   uint64_t to_skip = st_.records_done;
   uint64_t seq = 0, first_index = index_base_;
@@ -232,7 +243,7 @@ Status Run::StreamSegment(size_t k, RecordSource* src) {
     RecordBatch batch;
     BatchResult res;  // reused: its buffers keep their capacity
     for (;;) {
-      JUICER_ASSIGN_OR_RETURN(bool more, src->Next(&batch, kBatchRecords, kBatchBytes));
+      JUICER_ASSIGN_OR_RETURN(bool more, src->Next(&batch, batch_records, kBatchBytes));
       if (!more) break;
       batch.seq = seq++;
       batch.first_index = first_index;
@@ -255,7 +266,7 @@ Status Run::StreamSegment(size_t k, RecordSource* src) {
   std::thread reader([&] {
     for (;;) {
       auto b = std::make_unique<RecordBatch>();
-      auto more = src->Next(b.get(), kBatchRecords, kBatchBytes);
+      auto more = src->Next(b.get(), batch_records, kBatchBytes);
       std::unique_lock<std::mutex> lk(mu);
       if (!more.ok() || !*more) {
         if (!more.ok()) reader_status = more.status();

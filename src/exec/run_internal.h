@@ -22,6 +22,11 @@ namespace juicer::exec_internal {
 constexpr size_t kBatchRecords = 1024;
 constexpr size_t kBatchBytes = 2 << 20;
 
+// Records per batch for a segment. A batch is one worker's unit of work, so a segment whose ops are
+// heavy per sample gets small batches: a video op decodes a whole file per sample and an image op a
+// picture, and with 1024-record batches np workers would not share a dataset of a few hundred videos.
+size_t BatchRecordsFor(const SegmentSpec& seg);
+
 class Run {
  public:
   Run(const Recipe& r, RunMode mode, const RunOptions& opt) : r_(r), mode_(mode), opt_(opt), group_(opt.group) {}
