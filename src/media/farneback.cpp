@@ -307,8 +307,8 @@ void Iterate(const Planes& r0, const Planes& r1, const cv::Mat* packed, int bloc
       mr.fx = fx->ptr<float>(y);
       mr.fy = fy->ptr<float>(y);
       const float by = BorderWeight(y, height);
-      const int done = avx2 ? farneback_detail::UpdateMatricesRowAvx2(mr, packed->ptr<float>(), width * 5, y, width,
-                                                                     height, sc->bx.data(), by)
+      const int done = avx2 ? farneback_detail::UpdateMatricesRowAvx2(mr, packed->ptr<float>(), width * 5, step, y,
+                                                                     width, height, sc->bx.data(), by)
                             : 0;
       UpdateMatricesRow(mr, done, y, width, height, step, sc->bx.data(), by);
     }

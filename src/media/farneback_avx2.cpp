@@ -42,9 +42,11 @@ __attribute__((target("avx2,fma"))) inline void Transpose8(__m256* v) {
 
 }  // namespace
 
-__attribute__((target("avx2,fma"))) int UpdateMatricesRowAvx2(const MatRow& r, const float* packed, int pstep, int y,
-                                                              int width, int height, const float* bx, float by) {
+__attribute__((target("avx2,fma"))) int UpdateMatricesRowAvx2(const MatRow& r, const float* packed, int pstep, int step,
+                                                              int y, int width, int height, const float* bx,
+                                                              float by) {
   const __m256 lane = _mm256_setr_ps(0, 1, 2, 3, 4, 5, 6, 7);
+  const __m256i lane_i = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
   const __m256 vy = _mm256_set1_ps(static_cast<float>(y));
   const __m256 one = _mm256_set1_ps(1.f), half = _mm256_set1_ps(0.5f), quarter = _mm256_set1_ps(0.25f);
   const __m256 vby = _mm256_set1_ps(by);
@@ -66,23 +68,43 @@ __attribute__((target("avx2,fma"))) int UpdateMatricesRowAvx2(const MatRow& r, c
     const __m256i iny = _mm256_andnot_si256(_mm256_cmpgt_epi32(zero, y1), _mm256_cmpgt_epi32(hlim, y1));
     const __m256i in = _mm256_and_si256(inx, iny);
     const __m256 inf = _mm256_castsi256_ps(in);
-    const __m256i o =
-        _mm256_and_si256(in, _mm256_add_epi32(_mm256_mullo_epi32(y1, vstep), _mm256_mullo_epi32(x1, five)));
     const __m256 omx = _mm256_sub_ps(one, fxp), omy = _mm256_sub_ps(one, fyp);
-    _mm256_store_si256(reinterpret_cast<__m256i*>(off), o);
-    _mm256_store_ps(w[0], _mm256_mul_ps(omx, omy));
-    _mm256_store_ps(w[1], _mm256_mul_ps(fxp, omy));
-    _mm256_store_ps(w[2], _mm256_mul_ps(omx, fyp));
-    _mm256_store_ps(w[3], _mm256_mul_ps(fxp, fyp));
+    const __m256 w00 = _mm256_mul_ps(omx, omy), w01 = _mm256_mul_ps(fxp, omy), w10 = _mm256_mul_ps(omx, fyp),
+                 w11 = _mm256_mul_ps(fxp, fyp);
     __m256 v[8];
-    for (int j = 0; j < 8; j++) {
-      const float* p = packed + off[j];
-      __m256 s = _mm256_mul_ps(_mm256_broadcast_ss(&w[0][j]), _mm256_loadu_ps(p));
-      s = _mm256_fmadd_ps(_mm256_broadcast_ss(&w[1][j]), _mm256_loadu_ps(p + 5), s);
-      s = _mm256_fmadd_ps(_mm256_broadcast_ss(&w[2][j]), _mm256_loadu_ps(p + pstep), s);
-      v[j] = _mm256_fmadd_ps(_mm256_broadcast_ss(&w[3][j]), _mm256_loadu_ps(p + pstep + 5), s);
+    // Where the flow moves the eight pixels by the same whole-pixel offset (smooth flow, most of a
+    // frame), their samples are eight consecutive pixels of the planes: contiguous loads.
+    const __m256i shift = _mm256_sub_epi32(x1, _mm256_add_epi32(_mm256_set1_epi32(x), lane_i));
+    const __m256i same = _mm256_and_si256(
+        in, _mm256_and_si256(_mm256_cmpeq_epi32(shift, _mm256_permutevar8x32_epi32(shift, zero)),
+                             _mm256_cmpeq_epi32(y1, _mm256_permutevar8x32_epi32(y1, zero))));
+    if (_mm256_movemask_ps(_mm256_castsi256_ps(same)) == 0xFF) {
+      const size_t base = static_cast<size_t>(_mm256_extract_epi32(y1, 0)) * static_cast<size_t>(step) +
+                          static_cast<size_t>(x + _mm256_extract_epi32(shift, 0));
+      for (int c = 0; c < 5; c++) {
+        const float* p = r.b[c] + base;
+        __m256 t = _mm256_mul_ps(w00, _mm256_loadu_ps(p));
+        t = _mm256_fmadd_ps(w01, _mm256_loadu_ps(p + 1), t);
+        t = _mm256_fmadd_ps(w10, _mm256_loadu_ps(p + step), t);
+        v[c] = _mm256_fmadd_ps(w11, _mm256_loadu_ps(p + step + 1), t);
+      }
+    } else {
+      const __m256i o =
+          _mm256_and_si256(in, _mm256_add_epi32(_mm256_mullo_epi32(y1, vstep), _mm256_mullo_epi32(x1, five)));
+      _mm256_store_si256(reinterpret_cast<__m256i*>(off), o);
+      _mm256_store_ps(w[0], w00);
+      _mm256_store_ps(w[1], w01);
+      _mm256_store_ps(w[2], w10);
+      _mm256_store_ps(w[3], w11);
+      for (int j = 0; j < 8; j++) {
+        const float* p = packed + off[j];
+        __m256 t = _mm256_mul_ps(_mm256_broadcast_ss(&w[0][j]), _mm256_loadu_ps(p));
+        t = _mm256_fmadd_ps(_mm256_broadcast_ss(&w[1][j]), _mm256_loadu_ps(p + 5), t);
+        t = _mm256_fmadd_ps(_mm256_broadcast_ss(&w[2][j]), _mm256_loadu_ps(p + pstep), t);
+        v[j] = _mm256_fmadd_ps(_mm256_broadcast_ss(&w[3][j]), _mm256_loadu_ps(p + pstep + 5), t);
+      }
+      Transpose8(v);
     }
-    Transpose8(v);
     const __m256 p2 = _mm256_loadu_ps(r.a[2] + x), p3 = _mm256_loadu_ps(r.a[3] + x), p4 = _mm256_loadu_ps(r.a[4] + x);
     __m256 r4 = _mm256_blendv_ps(p2, _mm256_mul_ps(_mm256_add_ps(p2, v[2]), half), inf);
     __m256 r5 = _mm256_blendv_ps(p3, _mm256_mul_ps(_mm256_add_ps(p3, v[3]), half), inf);
@@ -140,7 +162,7 @@ void PrefixSums5Avx2(const double* const* in, int n, double* const* out) {
 }
 
 bool HaveAvx2() { return false; }
-int UpdateMatricesRowAvx2(const MatRow&, const float*, int, int, int, int, const float*, float) { return 0; }
+int UpdateMatricesRowAvx2(const MatRow&, const float*, int, int, int, int, int, const float*, float) { return 0; }
 
 #endif
 

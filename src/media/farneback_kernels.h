@@ -18,7 +18,8 @@ bool HaveAvx2();
 // The update for pixels [0, n) of row y, n the largest multiple of 8 not above width, reading the next
 // frame's expansion from `packed` (5 floats per pixel, `pstep` floats per row, at least 3 readable floats
 // after the last pixel). Returns n.
-int UpdateMatricesRowAvx2(const MatRow& r, const float* packed, int pstep, int y, int width, int height,
+// `step` is the row stride of the planes r.b.
+int UpdateMatricesRowAvx2(const MatRow& r, const float* packed, int pstep, int step, int y, int width, int height,
                           const float* bx, float by);
 
 // Prefix sums of five rows of n doubles: out[c][0] = 0, out[c][i + 1] = out[c][i] + in[c][i].
