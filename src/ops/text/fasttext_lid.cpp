@@ -3,6 +3,7 @@
 #include <fasttext/fasttext.h>
 #include <fasttext/loss.h>
 
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <exception>
@@ -60,9 +61,14 @@ uint32_t FnvHash(std::string_view s) {
   return h;
 }
 
-bool IsFastTextSpace(char c) {
-  return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f' || c == '\0';
-}
+// fastText's token separators (Dictionary::readWord): ' ', '\n', '\r', '\t', '\v', '\f', '\0'.
+constexpr std::array<bool, 256> kSpace = [] {
+  std::array<bool, 256> t{};
+  for (const unsigned char c : {' ', '\n', '\r', '\t', '\v', '\f', '\0'}) t[c] = true;
+  return t;
+}();
+
+bool IsFastTextSpace(char c) { return kSpace[static_cast<unsigned char>(c)]; }
 
 }  // namespace
 
@@ -269,11 +275,14 @@ Prediction FastTextLid::Predict(std::string_view line, LidScratch& s) const {
     while (i < n && IsFastTextSpace(line[i]) && line[i] != '\n') ++i;
     if (i >= n || line[i] == '\n') break;
     const size_t start = i;
-    while (i < n && !IsFastTextSpace(line[i])) ++i;
+    uint32_t h = 2166136261u;  // FnvHash(token), computed while the token is scanned
+    while (i < n && !IsFastTextSpace(line[i])) {
+      h ^= static_cast<uint32_t>(static_cast<int8_t>(line[i++]));
+      h *= 16777619u;
+    }
     const std::string_view token = line.substr(start, i - start);
     // A "__label__..." token is a label (in the dictionary or not): never an input.
     if (token.substr(0, kLabelPrefix.size()) == kLabelPrefix) continue;
-    const uint32_t h = FnvHash(token);
     const int32_t wid = im.FindWord(token, h);
     if (wid >= 0) {
       s.ids.insert(s.ids.end(), im.sub_ids.begin() + im.sub_begin[wid], im.sub_ids.begin() + im.sub_begin[wid + 1]);
