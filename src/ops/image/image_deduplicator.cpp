@@ -9,6 +9,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "ops/dedup/document_deduplicator.h"
+#include "ops/dedup/exact_groups.h"
 #include "ops/image/image_hash.h"
 #include "ops/image/image_near_dedup.h"
 #include "ops/image/image_ops.h"
@@ -110,14 +111,8 @@ std::string ImageHashHex(const cv::Mat& bgr, ImageHashMethod method) {
 
 namespace {
 
-struct Group {
-  uint64_t first = 0, second = 0, count = 0;
-};
-
 struct ImageDedupState final : DatasetState {
-  std::unordered_map<std::string, size_t> seen;  // key -> index into groups
-  std::vector<Group> groups;
-  std::vector<uint64_t> kept;
+  dedup::ExactGroups groups;
   uint64_t n = 0;
   NearDupCollector near;  // hamming_threshold > 0: samples with images
 };
@@ -178,17 +173,10 @@ class ImageDeduplicator final : public DatasetOp {
       key += '\n';
       key += HashFieldString(*txt);
     } else if (key.empty()) {  // no image: never a duplicate (Data-Juicer)
-      st.kept.push_back(pos);
+      st.groups.Keep(pos);
       return Status::OK();
     }
-    auto [it, inserted] = st.seen.try_emplace(std::move(key), st.groups.size());
-    if (inserted) {
-      st.groups.push_back(Group{pos, 0, 1});
-      st.kept.push_back(pos);
-    } else {
-      Group& g = st.groups[it->second];
-      if (g.count++ == 1) g.second = pos;
-    }
+    st.groups.Add(pos, std::move(key));
     return Status::OK();
   }
 
@@ -199,22 +187,19 @@ class ImageDeduplicator final : public DatasetOp {
       for (uint64_t i = 0; i < st.n; ++i) sel.positions.push_back(i);
       return sel;
     }
-    sel.positions = std::move(st.kept);
-    std::vector<Group> near_dups;
+    sel.positions = st.groups.TakeKept();
+    std::vector<dedup::DupGroup> near_dups;
     if (st.near.size() > 0) {
       NearDupCollector::Clustering c = st.near.Cluster(hamming_threshold_);
       std::vector<uint64_t> merged(sel.positions.size() + c.kept.size());
       std::merge(sel.positions.begin(), sel.positions.end(), c.kept.begin(), c.kept.end(), merged.begin());
       sel.positions = std::move(merged);
-      for (const auto& cl : c.clusters) near_dups.push_back(Group{cl.first, cl.second, cl.count});
+      for (const auto& cl : c.clusters) near_dups.push_back(dedup::DupGroup{cl.first, cl.second, cl.count});
     }
     if (ctx.trace_num > 0) {
-      std::vector<Group> dups = std::move(near_dups);
-      for (const Group& g : st.groups)
-        if (g.count > 1) dups.push_back(g);
-      std::stable_sort(dups.begin(), dups.end(), [](const Group& a, const Group& b) { return a.count > b.count; });
-      const size_t n = std::min(dups.size(), static_cast<size_t>(ctx.trace_num));
-      for (size_t i = 0; i < n; ++i) sel.pairs.push_back(DuplicatePair{dups[i].first, dups[i].second});
+      std::vector<dedup::DupGroup> dups = std::move(near_dups);
+      dups.insert(dups.end(), st.groups.groups().begin(), st.groups.groups().end());
+      sel.pairs = dedup::LargestGroupPairs(std::move(dups), static_cast<size_t>(ctx.trace_num));
     }
     return sel;
   }

@@ -10,6 +10,7 @@
 
 #include "media/video_io.h"
 #include "ops/dedup/document_deduplicator.h"
+#include "ops/dedup/exact_groups.h"
 #include "ops/image/image_hash.h"
 #include "ops/video/video_ops.h"
 
@@ -17,14 +18,8 @@ namespace juicer::video_ops {
 
 namespace {
 
-struct Group {
-  uint64_t first = 0, second = 0, count = 0;
-};
-
 struct VideoDedupState final : DatasetState {
-  std::unordered_map<std::string, size_t> seen;  // key -> index into groups
-  std::vector<Group> groups;
-  std::vector<uint64_t> kept;
+  dedup::ExactGroups groups;
   uint64_t n = 0;
 };
 
@@ -87,17 +82,10 @@ class VideoDeduplicator final : public DatasetOp {
       key += '\n';
       key += image_ops::HashFieldString(*txt);
     } else if (key.empty()) {  // no video: never a duplicate (Data-Juicer)
-      st.kept.push_back(pos);
+      st.groups.Keep(pos);
       return Status::OK();
     }
-    auto [it, inserted] = st.seen.try_emplace(std::move(key), st.groups.size());
-    if (inserted) {
-      st.groups.push_back(Group{pos, 0, 1});
-      st.kept.push_back(pos);
-    } else {
-      Group& g = st.groups[it->second];
-      if (g.count++ == 1) g.second = pos;
-    }
+    st.groups.Add(pos, std::move(key));
     return Status::OK();
   }
 
@@ -108,15 +96,8 @@ class VideoDeduplicator final : public DatasetOp {
       for (uint64_t i = 0; i < st.n; ++i) sel.positions.push_back(i);
       return sel;
     }
-    sel.positions = std::move(st.kept);
-    if (ctx.trace_num > 0) {
-      std::vector<Group> dups;
-      for (const Group& g : st.groups)
-        if (g.count > 1) dups.push_back(g);
-      std::stable_sort(dups.begin(), dups.end(), [](const Group& a, const Group& b) { return a.count > b.count; });
-      const size_t n = std::min(dups.size(), static_cast<size_t>(ctx.trace_num));
-      for (size_t i = 0; i < n; ++i) sel.pairs.push_back(DuplicatePair{dups[i].first, dups[i].second});
-    }
+    sel.positions = st.groups.TakeKept();
+    if (ctx.trace_num > 0) sel.pairs = dedup::LargestGroupPairs(st.groups.groups(), static_cast<size_t>(ctx.trace_num));
     return sel;
   }
 
