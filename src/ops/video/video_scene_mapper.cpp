@@ -24,6 +24,10 @@ struct DetectorParams {
   // AdaptiveDetector
   int64_t window_width = 2;
   double min_content_val = 15.0;
+  // ThresholdDetector
+  double fade_bias = 0.0;
+  bool add_final_scene = false;
+  bool ceiling = false;  // method 1 (CEILING): a fade out is the brightness rising to the threshold
 };
 
 // PySceneDetect's FlashFilter in its default MERGE mode (ContentDetector's min_scene_len).
@@ -63,6 +67,61 @@ class FlashFilter {
   bool have_last_ = false, merge_enabled_ = false, merge_triggered_ = false;
 };
 
+// PySceneDetect's ThresholdDetector: fades through a brightness threshold (the mean of a frame's B, G
+// and R values). A fade out then a fade in make a cut between them (placed by fade_bias), handed to the
+// flash filter frame by frame exactly as PySceneDetect hands it over.
+class FadeDetector {
+ public:
+  explicit FadeDetector(const DetectorParams& p)
+      : threshold_(std::trunc(p.threshold)),  // Python's int(threshold)
+        fade_bias_(p.fade_bias),
+        final_scene_(p.add_final_scene),
+        ceiling_(p.ceiling),
+        flash_(p.min_scene_len) {}
+
+  void Process(int64_t frame, double avg, std::vector<int64_t>* cuts) {
+    if (!processed_) {  // the first frame: its side of the threshold (compared as FLOOR whatever the method)
+      last_fade_ = 0;
+      out_ = avg < threshold_;
+      Add(flash_.Filter(frame, false), cuts);
+      processed_ = true;
+      return;
+    }
+    const bool faded_out = ceiling_ ? avg >= threshold_ : avg < threshold_;
+    if (!out_ && faded_out) {
+      const int64_t f_in = last_fade_;
+      out_ = true;
+      last_fade_ = frame;
+      for (int64_t f = f_in + 1; f < frame; ++f) Add(flash_.Filter(f, false), cuts);
+    } else if (out_ && !faded_out) {
+      const int64_t f_out = last_fade_;
+      const double biased = std::trunc(fade_bias_ * static_cast<double>(frame - f_out));
+      const int64_t split = static_cast<int64_t>(std::trunc((static_cast<double>(frame + f_out) + biased) / 2.0));
+      out_ = false;
+      last_fade_ = frame;
+      for (int64_t f = f_out; f <= frame; ++f) Add(flash_.Filter(f, f == split), cuts);
+    }
+  }
+
+  // After the last frame (`last`): with add_final_scene, a video ending faded out gets a cut there.
+  void Finish(int64_t last, std::vector<int64_t>* cuts) {
+    if (!out_ || !final_scene_ || !processed_) return;
+    Add(flash_.Filter(last_fade_, true), cuts);
+    for (int64_t f = last_fade_ + 1; f <= last; ++f) Add(flash_.Filter(f, false), cuts);
+  }
+
+ private:
+  static void Add(const std::vector<int64_t>& found, std::vector<int64_t>* cuts) {
+    cuts->insert(cuts->end(), found.begin(), found.end());
+  }
+
+  double threshold_, fade_bias_;
+  bool final_scene_, ceiling_;
+  FlashFilter flash_;
+  bool processed_ = false, out_ = false;
+  int64_t last_fade_ = 0;
+};
+
 double MeanPixelDistance(const cv::Mat& a, const cv::Mat& b) {
   cv::Mat d;
   cv::absdiff(a, b, d);
@@ -77,8 +136,9 @@ Result<std::vector<int64_t>> DetectCuts(const std::string& path, const DetectorP
   const double factor = w < 256 ? 1.0 : w / 256.0;  // SceneManager auto_downscale (min width 256)
   const cv::Size small(static_cast<int>(std::nearbyint(w / factor)), static_cast<int>(std::nearbyint(h / factor)));
   const double wsum = std::abs(p.weights[0]) + std::abs(p.weights[1]) + std::abs(p.weights[2]) + std::abs(p.weights[3]);
-  const bool adaptive = p.detector == "AdaptiveDetector";
+  const bool adaptive = p.detector == "AdaptiveDetector", fades = p.detector == "ThresholdDetector";
   FlashFilter flash(adaptive ? 0 : p.min_scene_len);
+  FadeDetector fade(p);
   std::vector<int64_t> cuts;
   std::vector<std::pair<int64_t, double>> buffer;
   cv::Mat last_hsv[3];
@@ -93,6 +153,11 @@ Result<std::vector<int64_t>> DetectCuts(const std::string& path, const DetectorP
       cv::Mat r;
       cv::resize(bgr, r, small, 0, 0, cv::INTER_LINEAR);
       bgr = r;
+    }
+    if (fades) {
+      const cv::Scalar sum = cv::sum(bgr);
+      fade.Process(frame, (sum[0] + sum[1] + sum[2]) / static_cast<double>(bgr.total() * 3), &cuts);
+      continue;
     }
     cv::Mat hsv, ch[3];
     cv::cvtColor(bgr, hsv, cv::COLOR_BGR2HSV);
@@ -127,6 +192,11 @@ Result<std::vector<int64_t>> DetectCuts(const std::string& path, const DetectorP
       last_cut = target_frame;
       cuts.push_back(target_frame);
     }
+  }
+  if (fades) {
+    fade.Finish(n - 1, &cuts);
+    std::sort(cuts.begin(), cuts.end());  // PySceneDetect's cutting list is a sorted set
+    cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
   }
   *frames = n;
   return cuts;
@@ -234,12 +304,17 @@ OpInfo SceneInfo() {
           "scene clips (<stem>__dj_hash_#<hash>#_001<ext>, ...; re-encoded as video_split_by_duration_mapper "
           "does); a video with one scene is kept as it is. The text's k-th <__dj__video> becomes one token "
           "per scene of the k-th video; __dj__source_file__ lists each clip's source. ThresholdDetector "
-          "(fades to black) and edge weights (kernel_size) are not implemented: they are refused when the "
-          "recipe is loaded.") +
+          "(PySceneDetect 0.6.5+; threshold truncated to an integer as it does): a frame's brightness is the "
+          "mean of its downscaled B, G, R values; with method 0 (FLOOR) a fade out is the brightness falling "
+          "below threshold and a fade in its coming back (method 1, CEILING: rising to it and falling back); "
+          "each fade out + fade in makes a cut at int((in + out + int(fade_bias * (in - out))) / 2), through "
+          "the same flash filter of length min_scene_len; add_final_scene adds a cut where a video ends faded "
+          "out. Edge weights (kernel_size) are not implemented: they are refused when the recipe is loaded.") +
       kOutputDoc;
   info.params = {
       ParamSpec{.name = "detector", .type = ParamType::kString, .default_value = std::string("ContentDetector"),
-                .doc = "'ContentDetector' or 'AdaptiveDetector'", .choices = {"ContentDetector", "AdaptiveDetector"}},
+                .doc = "'ContentDetector', 'AdaptiveDetector' or 'ThresholdDetector'",
+                .choices = {"ContentDetector", "AdaptiveDetector", "ThresholdDetector"}},
       ParamSpec{.name = "threshold", .type = ParamType::kFloat, .default_value = 27.0,
                 .doc = "score threshold (AdaptiveDetector: the adaptive ratio threshold)", .min_value = 0.0},
       ParamSpec{.name = "min_scene_len", .type = ParamType::kInt, .default_value = int64_t{15},
@@ -257,6 +332,16 @@ OpInfo SceneInfo() {
                 .doc = "AdaptiveDetector: frames on each side of the rolling window", .min_value = 1.0},
       ParamSpec{.name = "min_content_val", .type = ParamType::kFloat, .default_value = 15.0,
                 .doc = "AdaptiveDetector: minimum score for a cut", .min_value = 0.0},
+      ParamSpec{.name = "fade_bias", .type = ParamType::kFloat, .default_value = 0.0,
+                .doc = "ThresholdDetector: where between fade out (-1) and fade in (+1) the cut goes",
+                .min_value = -1.0, .max_value = 1.0},
+      ParamSpec{.name = "add_final_scene", .type = ParamType::kBool, .default_value = false,
+                .doc = "ThresholdDetector: a cut where the video ends faded out"},
+      ParamSpec{.name = "method", .type = ParamType::kInt, .default_value = int64_t{0},
+                .doc = "ThresholdDetector: 0 = FLOOR (fade out below threshold), 1 = CEILING (above)",
+                .min_value = 0.0, .max_value = 1.0},
+      ParamSpec{.name = "block_size", .type = ParamType::kInt, .default_value = std::monostate{},
+                .doc = "ThresholdDetector: deprecated in PySceneDetect and ignored there too", .nullable = true},
       SaveDirParam()};
   info.factory = [](const OpInfo& i, const OpParams& p) -> Result<std::unique_ptr<Op>> {
     DetectorParams dp;
@@ -265,6 +350,9 @@ OpInfo SceneInfo() {
     dp.min_scene_len = p.GetInt("min_scene_len");
     dp.window_width = p.GetInt("window_width");
     dp.min_content_val = p.GetDouble("min_content_val");
+    dp.fade_bias = p.GetDouble("fade_bias");
+    dp.add_final_scene = p.GetBool("add_final_scene");
+    dp.ceiling = p.GetInt("method") == 1;
     if (!p.IsNull("weights")) {
       const std::vector<double> w = p.GetDoubleList("weights");
       if (w.size() != 4) return Status::InvalidArgument("weights: expected 4 numbers [hue, sat, luma, edges]");

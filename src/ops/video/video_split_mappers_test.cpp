@@ -88,7 +88,43 @@ TEST(VideoSplitMappers, BySceneFindsTheCut) {
   auto first = media::ProbeVideo(v[0]);
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(first->frames, 20);
-  EXPECT_FALSE(testing::BuildStatus("video_split_by_scene_mapper", {{"detector", std::string("ThresholdDetector")}}).ok());
+}
+
+TEST(VideoSplitMappers, ThresholdDetectorCutsBetweenFades) {
+  JUICER_REQUIRE_FFMPEG();
+  VideoDir d;
+  // 1 s black, 2 s test pattern, 1 s black, 2 s test pattern (10 fps): fade ins at frames 10 and 40,
+  // fade out at 30. PySceneDetect cuts halfway between a fade out and the next fade in: frames 5 and 35.
+  const std::string a = d.Clip("fades.mp4",
+                               "\"color=c=black:s=160x120:r=10:d=1[a];testsrc=s=160x120:r=10:d=2[b];"
+                               "color=c=black:s=160x120:r=10:d=1[c];testsrc=s=160x120:r=10:d=2[e];"
+                               "[a][b][c][e]concat=n=4\"");
+  auto frames_of = [&](const GivenParams& params) {
+    std::vector<int64_t> frames;
+    auto op = MustBuild("video_split_by_scene_mapper", params);
+    auto out = RunMapper(*op, {VideoSample({a}, "<__dj__video> fades")});
+    EXPECT_TRUE(out.ok()) << out.status().ToString();
+    if (!out.ok()) return frames;
+    for (const auto& v : Videos((*out)[0])) {
+      auto info = media::ProbeVideo(v);
+      EXPECT_TRUE(info.ok());
+      frames.push_back(info.ok() ? info->frames : -1);
+    }
+    return frames;
+  };
+  const std::string det = "ThresholdDetector";
+  EXPECT_EQ(frames_of({{"detector", det}, {"min_scene_len", int64_t{5}}, {"save_dir", d.Path("o5")}}),
+            (std::vector<int64_t>{5, 30, 25}));
+  // min_scene_len 15: the cut at 5 is too close to the start and the flash filter drops it
+  EXPECT_EQ(frames_of({{"detector", det}, {"save_dir", d.Path("o15")}}), (std::vector<int64_t>{35, 25}));
+  // fade_bias +1: the cut at the fade in itself
+  EXPECT_EQ(frames_of({{"detector", det}, {"min_scene_len", int64_t{5}}, {"fade_bias", 1.0}, {"save_dir", d.Path("ob")}}),
+            (std::vector<int64_t>{10, 30, 20}));
+  // a threshold above every frame: no fade in after the first frame, one scene, the video kept
+  auto op = MustBuild("video_split_by_scene_mapper", {{"detector", det}, {"threshold", 255.0}, {"save_dir", d.Path("x")}});
+  auto out = RunMapper(*op, {VideoSample({a}, "<__dj__video> fades")});
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(Videos((*out)[0]), (std::vector<std::string>{a}));
 }
 
 TEST(VideoSplitMappers, BadVideosAreErrors) {
