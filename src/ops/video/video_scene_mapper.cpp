@@ -1,6 +1,8 @@
 // video_split_by_scene_mapper: scene cuts found the way PySceneDetect's ContentDetector and
 // AdaptiveDetector find them (HSV frame differences on frames downscaled to ~256 px wide), each scene
 // written as a clip.
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <memory>
 #include <unordered_map>
@@ -28,6 +30,7 @@ struct DetectorParams {
   double fade_bias = 0.0;
   bool add_final_scene = false;
   bool ceiling = false;  // method 1 (CEILING): a fade out is the brightness rising to the threshold
+  int64_t kernel_size = 0;  // edges' dilation kernel; 0: PySceneDetect's estimate from the frame size
 };
 
 // PySceneDetect's FlashFilter in its default MERGE mode (ContentDetector's min_scene_len).
@@ -122,6 +125,39 @@ class FadeDetector {
   int64_t last_fade_ = 0;
 };
 
+// ContentDetector's edge map of the V plane: Canny with thresholds at 2/3 and 4/3 of the plane's median
+// (numpy.median: the mean of the two middle values of an even count), dilated by a k x k square, k from
+// kernel_size or 4 + round(sqrt(w * h) / 192) made odd.
+cv::Mat EdgeMap(const cv::Mat& lum, int64_t kernel_size) {
+  int k = static_cast<int>(kernel_size);
+  if (k == 0) {
+    k = 4 + static_cast<int>(std::nearbyint(std::sqrt(static_cast<double>(lum.cols) * lum.rows) / 192.0));
+    if (k % 2 == 0) ++k;
+  }
+  std::array<size_t, 256> hist{};
+  for (int y = 0; y < lum.rows; ++y) {
+    const uint8_t* r = lum.ptr<uint8_t>(y);
+    for (int x = 0; x < lum.cols; ++x) ++hist[r[x]];
+  }
+  auto nth = [&hist](size_t i) {  // the i-th smallest value, 0-based
+    size_t seen = 0;
+    for (int v = 0; v < 256; ++v) {
+      seen += hist[static_cast<size_t>(v)];
+      if (seen > i) return v;
+    }
+    return 255;
+  };
+  const size_t n = lum.total();
+  const double median = n % 2 == 1 ? nth(n / 2) : (nth(n / 2 - 1) + nth(n / 2)) / 2.0;
+  const double sigma = 1.0 / 3.0;
+  const int low = static_cast<int>(std::max(0.0, (1.0 - sigma) * median));
+  const int high = static_cast<int>(std::min(255.0, (1.0 + sigma) * median));
+  cv::Mat edges, out;
+  cv::Canny(lum, edges, low, high);
+  cv::dilate(edges, out, cv::Mat::ones(k, k, CV_8U));
+  return out;
+}
+
 double MeanPixelDistance(const cv::Mat& a, const cv::Mat& b) {
   cv::Mat d;
   cv::absdiff(a, b, d);
@@ -141,7 +177,8 @@ Result<std::vector<int64_t>> DetectCuts(const std::string& path, const DetectorP
   FadeDetector fade(p);
   std::vector<int64_t> cuts;
   std::vector<std::pair<int64_t, double>> buffer;
-  cv::Mat last_hsv[3];
+  cv::Mat last_hsv[3], last_edges;
+  const bool edges = p.weights[3] > 0.0;  // PySceneDetect computes edges only for a positive weight
   bool have_last = false;
   int64_t n = 0, last_cut = 0;
   while (true) {
@@ -162,14 +199,18 @@ Result<std::vector<int64_t>> DetectCuts(const std::string& path, const DetectorP
     cv::Mat hsv, ch[3];
     cv::cvtColor(bgr, hsv, cv::COLOR_BGR2HSV);
     cv::split(hsv, ch);
+    cv::Mat edge_map;
+    if (edges) edge_map = EdgeMap(ch[2], p.kernel_size);
     double score = 0.0;
     if (have_last) {
       double s = 0;
       for (int c = 0; c < 3; ++c)
         if (p.weights[c] != 0) s += p.weights[c] * MeanPixelDistance(ch[c], last_hsv[c]);
+      if (edges) s += p.weights[3] * MeanPixelDistance(edge_map, last_edges);
       score = s / wsum;
     }
     for (int c = 0; c < 3; ++c) last_hsv[c] = ch[c];
+    last_edges = edge_map;
     have_last = true;
     if (!adaptive) {
       for (int64_t c : flash.Filter(frame, score >= p.threshold)) cuts.push_back(c);
@@ -309,7 +350,9 @@ OpInfo SceneInfo() {
           "below threshold and a fade in its coming back (method 1, CEILING: rising to it and falling back); "
           "each fade out + fade in makes a cut at int((in + out + int(fade_bias * (in - out))) / 2), through "
           "the same flash filter of length min_scene_len; add_final_scene adds a cut where a video ends faded "
-          "out. Edge weights (kernel_size) are not implemented: they are refused when the recipe is loaded.") +
+          "out. A positive edge weight (the 4th of weights) adds the mean absolute difference of the frames' edge "
+          "maps: Canny on the V plane with thresholds 2/3 and 4/3 of its median, dilated by a kernel_size "
+          "square (default 4 + round(sqrt(w * h) / 192), made odd), as PySceneDetect.") +
       kOutputDoc;
   info.params = {
       ParamSpec{.name = "detector", .type = ParamType::kString, .default_value = std::string("ContentDetector"),
@@ -324,10 +367,10 @@ OpInfo SceneInfo() {
       ParamSpec{.name = "luma_only", .type = ParamType::kBool, .default_value = false,
                 .doc = "score on the V (brightness) plane only"},
       ParamSpec{.name = "kernel_size", .type = ParamType::kInt, .default_value = std::monostate{},
-                .doc = "edge-detection kernel; used only with an edge weight, which juicer does not support",
+                .doc = "edge maps' dilation kernel (odd, >= 3); default from the frame size",
                 .nullable = true},
       ParamSpec{.name = "weights", .type = ParamType::kFloatList, .default_value = std::monostate{},
-                .doc = "[hue, saturation, luma, edges] weights (edges must be 0)", .nullable = true},
+                .doc = "[hue, saturation, luma, edges] weights (default [1, 1, 1, 0])", .nullable = true},
       ParamSpec{.name = "window_width", .type = ParamType::kInt, .default_value = int64_t{2},
                 .doc = "AdaptiveDetector: frames on each side of the rolling window", .min_value = 1.0},
       ParamSpec{.name = "min_content_val", .type = ParamType::kFloat, .default_value = 15.0,
@@ -363,9 +406,13 @@ OpInfo SceneInfo() {
       dp.weights[2] = 1.0;
       dp.weights[3] = 0.0;
     }
-    if (dp.weights[3] != 0.0) return Status::InvalidArgument("weights: the edge component is not supported (use 0)");
-    if (dp.weights[0] == 0 && dp.weights[1] == 0 && dp.weights[2] == 0)
-      return Status::InvalidArgument("weights: at least one of hue, saturation, luma must be non-zero");
+    if (!p.IsNull("kernel_size")) {
+      dp.kernel_size = p.GetInt("kernel_size");
+      if (dp.kernel_size < 3 || dp.kernel_size % 2 == 0)
+        return Status::InvalidArgument("kernel_size must be an odd integer >= 3, got " + std::to_string(dp.kernel_size));
+    }
+    if (dp.weights[0] == 0 && dp.weights[1] == 0 && dp.weights[2] == 0 && dp.weights[3] == 0)
+      return Status::InvalidArgument("weights: at least one of hue, saturation, luma, edges must be non-zero");
     return std::unique_ptr<Op>(std::make_unique<SplitBySceneMapper>(i, p, std::move(dp)));
   };
   return info;

@@ -90,6 +90,28 @@ TEST(VideoSplitMappers, BySceneFindsTheCut) {
   EXPECT_EQ(first->frames, 20);
 }
 
+TEST(VideoSplitMappers, EdgeWeightSeesPatternChangesNotColourChanges) {
+  JUICER_REQUIRE_FFMPEG();
+  VideoDir d;
+  const std::string colours = d.Clip("colours.mp4",
+                                     "\"color=c=red:s=160x120:r=10:d=2[a];color=c=blue:s=160x120:r=10:d=2[b];[a][b]concat=n=2\"");
+  const std::string patterns = d.Clip("patterns.mp4",
+                                      "\"testsrc=s=160x120:r=10:d=2[a];smptebars=s=160x120:r=10:d=2[b];[a][b]concat=n=2\"");
+  const GivenParams edges_only = {{"weights", std::vector<double>{0, 0, 0, 1}}, {"threshold", 5.0},
+                                  {"min_scene_len", int64_t{5}}, {"save_dir", d.Path("o")}};
+  auto op = MustBuild("video_split_by_scene_mapper", edges_only);
+  auto out = RunMapper(*op, {VideoSample({colours, patterns}, "<__dj__video> <__dj__video>")});
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  const auto v = Videos((*out)[0]);
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_EQ(v[0], colours);  // flat colours have no edges: one scene
+  auto first = media::ProbeVideo(v[1]);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->frames, 20);  // the pattern change at 2 s
+  EXPECT_FALSE(testing::BuildStatus("video_split_by_scene_mapper", {{"kernel_size", int64_t{4}}}).ok());
+  EXPECT_TRUE(testing::BuildStatus("video_split_by_scene_mapper", {{"kernel_size", int64_t{5}}}).ok());
+}
+
 TEST(VideoSplitMappers, ThresholdDetectorCutsBetweenFades) {
   JUICER_REQUIRE_FFMPEG();
   VideoDir d;
