@@ -4,20 +4,13 @@
 #include <numeric>
 #include <unordered_map>
 
+#include "core/union_find.h"
+
 namespace juicer::dist {
 
 namespace {
 
-uint64_t FindRoot(std::vector<uint64_t>& parent, uint64_t x) {
-  uint64_t root = x;
-  while (parent[root] != root) root = parent[root];
-  while (parent[x] != root) {
-    const uint64_t next = parent[x];
-    parent[x] = root;
-    x = next;
-  }
-  return root;
-}
+using juicer::FindRoot;
 
 uint64_t FindRoot(std::unordered_map<uint64_t, uint64_t>& parent, uint64_t x) {
   uint64_t root = x;

@@ -17,6 +17,7 @@
 #include <memory>
 #include <unordered_set>
 
+#include "core/union_find.h"
 #include "ops/dedup/document_deduplicator.h"
 #include "ops/dedup/numpy_random.h"
 #include "ops/text/char_tables.h"
@@ -363,16 +364,7 @@ struct MinHashState final : DatasetState {
   std::vector<uint64_t> parent;  // union-find over positions; a root is its component's minimum
   std::vector<uint64_t> bands;   // scratch
 
-  uint64_t Find(uint64_t x) {
-    uint64_t root = x;
-    while (parent[root] != root) root = parent[root];
-    while (parent[x] != root) {
-      const uint64_t next = parent[x];
-      parent[x] = root;
-      x = next;
-    }
-    return root;
-  }
+  uint64_t Find(uint64_t x) { return FindRoot(parent, x); }
   void Union(uint64_t x, uint64_t y) {
     const uint64_t px = Find(x), py = Find(y);
     parent[px] = parent[py] = std::min(px, py);
