@@ -14,18 +14,7 @@ namespace fs = std::filesystem;
 
 TEST(SandboxProbe, LmPoolsRankedWithIntervals) {
   TempDir d;
-  std::mt19937 rng(3);
-  const char* words[] = {"the", "model", "reads", "data", "and", "learns", "a", "small", "probe", "of", "text", "quality"};
-  auto doc = [&](int n) {
-    std::string t;
-    for (int w = 0; w < n; ++w) t += std::string(w ? " " : "") + words[rng() % 12];
-    return "{\"text\": \"" + t + "\"}\n";
-  };
-  std::string train, eval;
-  for (int i = 0; i < 150; ++i) train += doc(4 + i % 30);
-  for (int i = 0; i < 30; ++i) eval += doc(12);
-  WriteFile(d / "train.jsonl", train);
-  WriteFile(d / "eval_lm.jsonl", eval);
+  WriteTinyLmCorpus(d.path(), 150, 30);
   WriteFile(d / "ops.yaml", "process:\n  - text_length_filter: {min_len: 0}\n  - alphanumeric_filter: {min_ratio: 0}\n");
   const std::string cmd = "sandbox probe --data " + (d / "train.jsonl") + " --task lm --ops " + (d / "ops.yaml") +
                           " --out " + (d / "out") + " --seeds 2 --steps 6 --batch-size 4 --set sp_vocab=60 --quiet" +

@@ -38,18 +38,7 @@ TEST(Slurm, ProbeJobArrayResubmissionAndFailure) {
   TempDir d;
   SlurmCluster cluster(d / "cluster");
   if (!cluster.started()) GTEST_SKIP() << "no Slurm cluster could be started here: " << cluster.output();
-  std::mt19937 rng(3);
-  const char* words[] = {"the", "model", "reads", "data", "and", "learns", "a", "small", "probe", "of", "text", "quality"};
-  auto doc = [&](int n) {
-    std::string t;
-    for (int w = 0; w < n; ++w) t += std::string(w ? " " : "") + words[rng() % 12];
-    return "{\"text\": \"" + t + "\"}\n";
-  };
-  std::string train, eval;
-  for (int i = 0; i < 90; ++i) train += doc(4 + i % 30);
-  for (int i = 0; i < 20; ++i) eval += doc(12);
-  WriteFile(d / "train.jsonl", train);
-  WriteFile(d / "eval_lm.jsonl", eval);
+  WriteTinyLmCorpus(d.path(), 90, 20);
   WriteFile(d / "ops.yaml", "process:\n  - text_length_filter: {min_len: 0}\n");
   const std::string cmd = "SLURM_CONF=" + cluster.conf() + " " + JuicerBinary() + " sandbox probe --data " +
                           (d / "train.jsonl") + " --task lm --ops " + (d / "ops.yaml") + " --out " + (d / "out") +

@@ -81,6 +81,23 @@ inline size_t CountLines(const std::string& s) {
 }
 
 // Synthetic JSONL: n docs of ~doc_bytes with some duplicates and junk, deterministic.
+// A tiny corpus for lm probes, from a 12-word vocabulary (seed 3): `train_docs` documents of 4 to 33
+// words written to dir/train.jsonl, then `eval_docs` of 12 words to dir/eval_lm.jsonl.
+inline void WriteTinyLmCorpus(const std::string& dir, int train_docs, int eval_docs) {
+  std::mt19937 rng(3);
+  const char* words[] = {"the", "model", "reads", "data", "and", "learns", "a", "small", "probe", "of", "text", "quality"};
+  auto doc = [&](int n) {
+    std::string t;
+    for (int w = 0; w < n; ++w) t += std::string(w ? " " : "") + words[rng() % 12];
+    return "{\"text\": \"" + t + "\"}\n";
+  };
+  std::string train, eval;
+  for (int i = 0; i < train_docs; ++i) train += doc(4 + i % 30);
+  for (int i = 0; i < eval_docs; ++i) eval += doc(12);
+  WriteFile(dir + "/train.jsonl", train);
+  WriteFile(dir + "/eval_lm.jsonl", eval);
+}
+
 inline std::string SyntheticJsonl(size_t n, size_t doc_bytes, uint64_t seed) {
   static const char* words[] = {"data", "model", "sandbox", "probe", "recipe", "filter", "the", "of", "and",
                                 "image", "text", "video", "quality", "sample", "token", "learn", "pool", "juicer"};
