@@ -56,20 +56,8 @@ class MpiGroup final : public RunGroup {
                                  "Allgather"));
     return out;
   }
-  Result<std::vector<uint64_t>> SumU64(const std::vector<uint64_t>& v) override {
-    std::vector<uint64_t> out(v.size());
-    JUICER_ASSIGN_OR_RETURN(int n, ToCount(v.size(), "Allreduce"));
-    JUICER_RETURN_IF_ERROR(
-        Check(MPI_Allreduce(v.data(), out.data(), n, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD), "Allreduce"));
-    return out;
-  }
-  Result<std::vector<double>> SumF64(const std::vector<double>& v) override {
-    std::vector<double> out(v.size());
-    JUICER_ASSIGN_OR_RETURN(int n, ToCount(v.size(), "Allreduce"));
-    JUICER_RETURN_IF_ERROR(
-        Check(MPI_Allreduce(v.data(), out.data(), n, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD), "Allreduce"));
-    return out;
-  }
+  Result<std::vector<uint64_t>> SumU64(const std::vector<uint64_t>& v) override { return Sum(v, MPI_UINT64_T); }
+  Result<std::vector<double>> SumF64(const std::vector<double>& v) override { return Sum(v, MPI_DOUBLE); }
   Result<uint64_t> MinU64(uint64_t v) override {
     uint64_t out = 0;
     JUICER_RETURN_IF_ERROR(Check(MPI_Allreduce(&v, &out, 1, MPI_UINT64_T, MPI_MIN, MPI_COMM_WORLD), "Allreduce"));
@@ -137,6 +125,15 @@ class MpiGroup final : public RunGroup {
   Status Barrier() override { return Check(MPI_Barrier(MPI_COMM_WORLD), "Barrier"); }
 
  private:
+  // Element-wise sum of v over all ranks.
+  template <class T>
+  static Result<std::vector<T>> Sum(const std::vector<T>& v, MPI_Datatype type) {
+    std::vector<T> out(v.size());
+    JUICER_ASSIGN_OR_RETURN(int n, ToCount(v.size(), "Allreduce"));
+    JUICER_RETURN_IF_ERROR(Check(MPI_Allreduce(v.data(), out.data(), n, type, MPI_SUM, MPI_COMM_WORLD), "Allreduce"));
+    return out;
+  }
+
   Result<std::vector<std::string>> Collect(std::string_view bytes, bool all) {
     JUICER_ASSIGN_OR_RETURN(int n, ToCount(bytes.size(), all ? "Allgatherv" : "Gatherv"));
     std::vector<int> counts(static_cast<size_t>(size_)), at(static_cast<size_t>(size_));
