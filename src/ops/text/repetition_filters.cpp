@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -155,9 +156,133 @@ size_t CountPackedNgrams(const uint32_t* seq, size_t len, size_t n, int bits, st
   return distinct;
 }
 
+// The byte path of CharRepetitionRatio: the text as one byte per code point (ASCII keeps its value; other
+// code points get 128, 129, ... in order of appearance, a bijection) into `ids`, followed by 16 zero
+// bytes so that any window can be read as two 8-byte words. Returns false, leaving the general path to
+// the caller, when the text has more than 128 distinct non-ASCII code points.
+bool ToByteIds(std::string_view text, std::vector<uint8_t>& ids, size_t& len) {
+  constexpr size_t kMap = 512;  // >= 4 x 128 entries: short probes
+  thread_local std::array<uint32_t, kMap> key{}, stamp{};
+  thread_local std::array<uint8_t, kMap> val{};
+  thread_local uint32_t epoch = 0;
+  if (++epoch == 0) {  // wrapped: forget every old stamp
+    stamp.fill(0);
+    epoch = 1;
+  }
+  ids.resize(text.size() + 16);
+  uint8_t* out = ids.data();
+  uint32_t next = 128;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  while (p < end) {
+    uint64_t w;
+    if (end - p >= 8 && (std::memcpy(&w, p, 8), (w & 0x8080808080808080ull) == 0)) {  // 8 ASCII bytes
+      std::memcpy(out, &w, 8);
+      out += 8;
+      p += 8;
+      continue;
+    }
+    if (static_cast<unsigned char>(*p) < 0x80) {
+      *out++ = static_cast<uint8_t>(*p++);
+      continue;
+    }
+    const uint32_t c = DecodeUtf8(p, end);
+    size_t slot = (c * 0x9E3779B1u) >> (32 - 9);
+    while (stamp[slot] == epoch && key[slot] != c) slot = (slot + 1) & (kMap - 1);
+    if (stamp[slot] != epoch) {
+      if (next > 255) return false;
+      stamp[slot] = epoch;
+      key[slot] = c;
+      val[slot] = static_cast<uint8_t>(next++);
+    }
+    *out++ = val[slot];
+  }
+  len = static_cast<size_t>(out - ids.data());
+  std::memset(out, 0, 16);
+  return true;
+}
+
+inline uint64_t Load64(const uint8_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
+// Counts the distinct n-grams of the byte ids s[0, len), 1 <= n <= 16, n <= len < 65536;
+// s[len, len + 16) must be readable. Each window is its two masked 8-byte words, compared exactly against the first
+// occurrence of the n-gram; a table slot is one word (first position + 1 in the low half, count in the
+// high half), so a 2 KB document's table is 16-32 KB and stays in L1. Returns the number of distinct
+// n-grams with their counts in `counts`. The table is left all zero.
+size_t CountByteNgrams(const uint8_t* s, size_t len, size_t n, std::vector<uint32_t>& table,
+                       std::vector<uint32_t>& counts) {
+  const size_t windows = len - n + 1;
+  const size_t cap = TableCapacity(2 * windows);
+  const size_t mask = cap - 1;
+  if (table.size() < cap) table.assign(cap, 0u);
+  counts.resize(windows);
+  uint32_t* const t = table.data();
+  uint32_t* const used = counts.data();  // slots of the distinct n-grams, then their counts
+  const uint64_t mlo = n >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * n)) - 1;
+  const uint64_t mhi = n <= 8 ? 0 : n >= 16 ? ~uint64_t{0} : (uint64_t{1} << (8 * (n - 8))) - 1;
+  const int shift = 64 - std::countr_zero(cap);
+  size_t distinct = 0;
+  for (size_t i = 0; i < windows; ++i) {
+    const uint64_t lo = Load64(s + i) & mlo, hi = Load64(s + i + 8) & mhi;
+    size_t idx = static_cast<size_t>(((lo * 0x9E3779B97F4A7C15ull) ^ (hi * 0xC2B2AE3D27D4EB4Full)) >> shift);
+    for (;;) {
+      const uint32_t e = t[idx];
+      if (e == 0) {
+        t[idx] = static_cast<uint32_t>(i + 1) | (1u << 16);
+        used[distinct++] = static_cast<uint32_t>(idx);
+        break;
+      }
+      const uint8_t* q = s + (e & 0xFFFFu) - 1;
+      if ((Load64(q) & mlo) == lo && (Load64(q + 8) & mhi) == hi) {
+        t[idx] = e + (1u << 16);
+        break;
+      }
+      idx = (idx + 1) & mask;
+    }
+  }  for (size_t d = 0; d < distinct; ++d) {
+    const uint32_t slot = used[d];
+    used[d] = t[slot] >> 16;
+    t[slot] = 0;
+  }
+  return distinct;
+}
+
+// Data-Juicer's char_rep_ratio from the counts of the distinct n-grams (reordered in place):
+// k = min(int(sqrt(distinct)), number of n-grams seen more than once); the ratio is the sum of the k
+// largest counts over all n-grams.
+double TopCountsShare(uint32_t* counts, size_t distinct, size_t windows) {
+  // The counts above 1 to the front (branch-free compaction: most n-grams occur once).
+  size_t repeated = 0;
+  for (size_t i = 0; i < distinct; ++i) {
+    const uint32_t c = counts[i];
+    counts[repeated] = c;
+    repeated += c > 1;
+  }
+  const size_t k = std::min(static_cast<size_t>(std::sqrt(static_cast<double>(distinct))), repeated);
+  if (k == 0) return 0.0;
+  std::nth_element(counts, counts + (k - 1), counts + repeated, std::greater<uint32_t>());
+  uint64_t top = 0;
+  for (size_t i = 0; i < k; ++i) top += counts[i];
+  return static_cast<double>(top) / static_cast<double>(windows);
+}
+
 }  // namespace
 
 double CharRepetitionRatio(std::string_view text, size_t n, WorkerContext& ctx) {
+  if (n >= 1 && n <= 16 && text.size() < 65536) {
+    thread_local std::vector<uint8_t> bytes;
+    thread_local std::vector<uint32_t> table, counts;
+    size_t len = 0;
+    if (ToByteIds(text, bytes, len)) {
+      if (len < n) return 0.0;
+      const size_t distinct = CountByteNgrams(bytes.data(), len, n, table, counts);
+      return TopCountsShare(counts.data(), distinct, len - n + 1);
+    }
+  }
   std::vector<uint32_t>& arena = ctx.codepoints;
   arena.resize(text.size());
   size_t len = 0;
@@ -224,22 +349,7 @@ double CharRepetitionRatio(std::string_view text, size_t n, WorkerContext& ctx) 
     distinct = nc.distinct;
     counts = arena.data() + nc.at;
   }
-  // Data-Juicer: k = min(int(sqrt(distinct)), number of n-grams seen more than once); the ratio is the
-  // sum of the k largest counts over all n-grams.
-  // The counts above 1 to the front (branch-free compaction: most n-grams occur once).
-  size_t repeated = 0;
-  for (size_t i = 0; i < distinct; ++i) {
-    const uint32_t c = counts[i];
-    counts[repeated] = c;
-    repeated += c > 1;
-  }
-  uint32_t* repeated_end = counts + repeated;
-  const size_t k = std::min(static_cast<size_t>(std::sqrt(static_cast<double>(distinct))), repeated);
-  if (k == 0) return 0.0;
-  std::nth_element(counts, counts + (k - 1), repeated_end, std::greater<uint32_t>());
-  uint64_t top = 0;
-  for (size_t i = 0; i < k; ++i) top += counts[i];
-  return static_cast<double>(top) / static_cast<double>(len - n + 1);
+  return TopCountsShare(counts, distinct, len - n + 1);
 }
 
 double WordRepetitionRatio(std::string_view text, size_t n, WorkerContext& ctx) {

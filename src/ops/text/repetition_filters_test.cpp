@@ -101,8 +101,56 @@ TEST(RepetitionStats, CharRatioMatchesNaiveCounting) {
       s += alphabet[k];
       u += cps[k];
     }
-    for (size_t n : {1u, 2u, 5u, 10u, 37u})
+    for (size_t n : {1u, 2u, 5u, 7u, 8u, 9u, 10u, 15u, 16u, 17u, 37u})
       ASSERT_EQ(text::CharRepetitionRatio(s, n, ctx), NaiveCharRep(u, n)) << s << " n=" << n;
+  }
+}
+
+// Each counting path against naive counting: one byte per code point (<= 128 distinct non-ASCII code
+// points), packed 128-bit keys (more of them), the general hashed path (long n-grams), and texts over
+// 64 KB.
+TEST(RepetitionStats, CharRatioPathsMatchNaiveCounting) {
+  std::mt19937 rng(11);
+  WorkerContext ctx;
+  auto utf8 = [](char32_t c) {
+    std::string o;
+    if (c < 0x80) {
+      o += static_cast<char>(c);
+    } else if (c < 0x800) {
+      o += static_cast<char>(0xC0 | (c >> 6));
+      o += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+      o += static_cast<char>(0xE0 | (c >> 12));
+      o += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      o += static_cast<char>(0x80 | (c & 0x3F));
+    }
+    return o;
+  };
+  struct Case {
+    size_t len, cjk, ascii;
+  };
+  for (const Case c : {Case{600, 100, 4}, Case{600, 127, 3}, Case{900, 128, 2}, Case{1500, 400, 3},
+                       Case{70000, 2, 3}, Case{70000, 0, 2}, Case{30000, 200, 2}}) {
+    for (int round = 0; round < 3; ++round) {
+      std::string s;
+      std::u32string u;
+      // Repeated stretches so that some n-grams occur many times.
+      while (u.size() < c.len) {
+        std::u32string piece;
+        const size_t plen = 1 + rng() % 30;
+        for (size_t i = 0; i < plen; ++i) {
+          const size_t k = rng() % (c.cjk + c.ascii);
+          piece += k < c.cjk ? static_cast<char32_t>(0x4E00 + k) : static_cast<char32_t>('a' + (k - c.cjk));
+        }
+        const int reps = 1 + static_cast<int>(rng() % 3);
+        for (int r = 0; r < reps; ++r) u += piece;
+      }
+      u.resize(c.len);
+      for (char32_t ch : u) s += utf8(ch);
+      for (size_t n : {1u, 3u, 8u, 10u, 16u, 17u, 40u})
+        ASSERT_EQ(text::CharRepetitionRatio(s, n, ctx), NaiveCharRep(u, n))
+            << "len " << c.len << " cjk " << c.cjk << " n=" << n;
+    }
   }
 }
 
