@@ -3,13 +3,16 @@
 
 #include <sys/wait.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace juicer::testing {
 
@@ -39,6 +42,31 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// A fresh directory juicer-test-<tag>-<pid>-<n> under the temp directory, for files that outlive one
+// scope (word lists cached by path, sandbox runs): every one is removed when the test program exits.
+inline std::string ScratchDir(const std::string& tag) {
+  struct Registry {
+    std::mutex mu;
+    std::vector<std::string> dirs;
+    ~Registry() {
+      for (const auto& d : dirs) {
+        std::error_code ec;
+        std::filesystem::remove_all(d, ec);
+      }
+    }
+  };
+  static Registry registry;
+  static std::atomic<int> counter{0};
+  const std::string dir = (std::filesystem::temp_directory_path() /
+                           ("juicer-test-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++)))
+                              .string();
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::lock_guard<std::mutex> lock(registry.mu);
+  registry.dirs.push_back(dir);
+  return dir;
+}
 
 inline void WriteFile(const std::string& path, const std::string& text) {
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());

@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/test_util.h"
+
 namespace juicer::sandbox {
 namespace {
 
@@ -19,14 +21,7 @@ namespace fs = std::filesystem;
 
 std::string Script() { return std::string(JUICER_SOURCE_DIR) + "/tests/data/sandbox/fake_trainer.sh"; }
 
-std::string FreshDir(const std::string& name) {
-  static int n = 0;
-  fs::path p = fs::path(testing::TempDir()) /
-               ("juicer_cmd_" + name + "_" + std::to_string(getpid()) + "_" + std::to_string(n++));
-  fs::remove_all(p);
-  fs::create_directories(p);
-  return p.string();
-}
+std::string FreshDir(const std::string& name) { return juicer::testing::ScratchDir("cmd-" + name); }
 
 std::string Slurp(const std::string& path) {
   std::ifstream in(path);

@@ -8,19 +8,14 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/test_util.h"
+
 namespace juicer::sandbox {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string FreshDir(const std::string& name) {
-  static int n = 0;
-  fs::path p = fs::path(testing::TempDir()) /
-               ("juicer_eval_" + name + "_" + std::to_string(getpid()) + "_" + std::to_string(n++));
-  fs::remove_all(p);
-  fs::create_directories(p);
-  return p.string();
-}
+std::string FreshDir(const std::string& name) { return juicer::testing::ScratchDir("eval-" + name); }
 
 std::string Write(const std::string& dir, const std::string& name, const std::string& text) {
   const std::string path = dir + "/" + name;

@@ -10,6 +10,7 @@
 
 #include "core/assets.h"
 #include "ops/op_test_util.h"
+#include "tests/test_util.h"
 #include "ops/text/word_lists.h"
 #include "tokenize/tokenizer.h"
 
@@ -28,12 +29,7 @@ using text::WordListRatio;
 
 const OpRegistry& Registry() { return testing::FamilyRegistry<RegisterWordListFilters>(); }
 
-fs::path TempDir(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("juicer_wordlist_test_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path TempDir(const std::string& name) { return testing::ScratchDir("wordlist-" + name); }
 
 void WriteFile(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
 
