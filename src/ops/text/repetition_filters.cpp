@@ -208,27 +208,71 @@ inline uint64_t Load64(const uint8_t* p) {
   return v;
 }
 
-// Counts the distinct n-grams of the byte ids s[0, len), 1 <= n <= 16, n <= len < 65536;
-// s[len, len + 16) must be readable. Each window is its two masked 8-byte words, compared exactly against the first
-// occurrence of the n-gram; a table slot is one word (first position + 1 in the low half, count in the
-// high half), so a 2 KB document's table is 16-32 KB and stays in L1. Returns the number of distinct
-// n-grams with their counts in `counts`. The table is left all zero.
-size_t CountByteNgrams(const uint8_t* s, size_t len, size_t n, std::vector<uint32_t>& table,
-                       std::vector<uint32_t>& counts) {
+inline uint64_t WindowHash(uint64_t lo, uint64_t hi) {
+  return (lo * 0x9E3779B97F4A7C15ull) ^ (hi * 0xC2B2AE3D27D4EB4Full);
+}
+
+struct ByteNgramScratch {
+  std::vector<uint64_t> seen;    // two bitsets: hashes seen once, hashes seen again
+  std::vector<uint32_t> cand;    // windows whose hash was seen again
+  std::vector<uint32_t> table;   // exact counting of those (all zero between calls)
+  std::vector<uint32_t> counts;  // their distinct n-grams' counts
+};
+
+// Where CountByteNgrams left its result: `distinct` n-grams in all; the counts of those that can repeat
+// are scratch.counts[0, ncounts) (every n-gram seen more than once is among them, with its exact count).
+struct ByteNgramCounts {
+  size_t distinct = 0;
+  size_t ncounts = 0;
+};
+
+// Counts the n-grams of the byte ids s[0, len), 1 <= n <= 16, n <= len < 65536; s[len, len + 16) must
+// be readable. A window is its two masked 8-byte words. Most n-grams of a text occur once, so the
+// windows are first sieved without a branch: a bit per hash value (32+ bits per window) marks the
+// hashes seen, a second bitset those seen again. Every occurrence of a repeated n-gram has its hash in
+// the second set, so only those windows (the repeats plus a few percent of hash collisions) are counted
+// exactly, against their first occurrence, in a small table: a slot is one word (first position + 1 in
+// the low half, count in the high half). The rest are distinct singletons.
+ByteNgramCounts CountByteNgrams(const uint8_t* s, size_t len, size_t n, ByteNgramScratch& sc) {
   const size_t windows = len - n + 1;
-  const size_t cap = TableCapacity(2 * windows);
-  const size_t mask = cap - 1;
-  if (table.size() < cap) table.assign(cap, 0u);
-  counts.resize(windows);
-  uint32_t* const t = table.data();
-  uint32_t* const used = counts.data();  // slots of the distinct n-grams, then their counts
   const uint64_t mlo = n >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * n)) - 1;
   const uint64_t mhi = n <= 8 ? 0 : n >= 16 ? ~uint64_t{0} : (uint64_t{1} << (8 * (n - 8))) - 1;
+  const int bits_log = std::max(12, static_cast<int>(std::bit_width(windows)) + 5);
+  const size_t words = size_t{1} << (bits_log - 6);
+  sc.seen.assign(2 * words, 0);
+  uint64_t* const once = sc.seen.data();
+  uint64_t* const again = once + words;
+  const int sieve_shift = 64 - bits_log;
+  sc.cand.resize(windows);
+  uint32_t* const cand = sc.cand.data();  // each window's sieve hash, then the candidates
+  for (size_t i = 0; i < windows; ++i) {
+    // One multiply: the high bits of the product depend on every bit of the window.
+    const uint64_t lo = Load64(s + i) & mlo, hi = Load64(s + i + 8) & mhi;
+    const auto h = static_cast<uint32_t>(((lo ^ std::rotl(hi, 29)) * 0x9E3779B97F4A7C15ull) >> sieve_shift);
+    cand[i] = h;
+    const uint64_t bit = uint64_t{1} << (h & 63);
+    again[h >> 6] |= once[h >> 6] & bit;
+    once[h >> 6] |= bit;
+  }
+  size_t nc = 0;
+  for (size_t i = 0; i < windows; ++i) {
+    const uint32_t h = cand[i];
+    cand[nc] = static_cast<uint32_t>(i);
+    nc += (again[h >> 6] >> (h & 63)) & 1;
+  }
+
+  const size_t cap = TableCapacity(2 * nc);
+  const size_t mask = cap - 1;
+  if (sc.table.size() < cap) sc.table.assign(cap, 0u);
+  sc.counts.resize(nc);
+  uint32_t* const t = sc.table.data();
+  uint32_t* const used = sc.counts.data();  // slots of the distinct n-grams, then their counts
   const int shift = 64 - std::countr_zero(cap);
   size_t distinct = 0;
-  for (size_t i = 0; i < windows; ++i) {
+  for (size_t c = 0; c < nc; ++c) {
+    const size_t i = cand[c];
     const uint64_t lo = Load64(s + i) & mlo, hi = Load64(s + i + 8) & mhi;
-    size_t idx = static_cast<size_t>(((lo * 0x9E3779B97F4A7C15ull) ^ (hi * 0xC2B2AE3D27D4EB4Full)) >> shift);
+    size_t idx = static_cast<size_t>(WindowHash(lo, hi) * 0xBF58476D1CE4E5B9ull >> shift);
     for (;;) {
       const uint32_t e = t[idx];
       if (e == 0) {
@@ -243,21 +287,22 @@ size_t CountByteNgrams(const uint8_t* s, size_t len, size_t n, std::vector<uint3
       }
       idx = (idx + 1) & mask;
     }
-  }  for (size_t d = 0; d < distinct; ++d) {
+  }
+  for (size_t d = 0; d < distinct; ++d) {
     const uint32_t slot = used[d];
     used[d] = t[slot] >> 16;
     t[slot] = 0;
   }
-  return distinct;
+  return ByteNgramCounts{(windows - nc) + distinct, distinct};
 }
 
-// Data-Juicer's char_rep_ratio from the counts of the distinct n-grams (reordered in place):
-// k = min(int(sqrt(distinct)), number of n-grams seen more than once); the ratio is the sum of the k
-// largest counts over all n-grams.
-double TopCountsShare(uint32_t* counts, size_t distinct, size_t windows) {
+// Data-Juicer's char_rep_ratio: k = min(int(sqrt(distinct)), number of n-grams seen more than once); the
+// ratio is the sum of the k largest counts over all n-grams. counts[0, ncounts) (reordered in place)
+// must hold the count of every n-gram seen more than once; other entries are 1.
+double TopCountsShare(uint32_t* counts, size_t ncounts, size_t distinct, size_t windows) {
   // The counts above 1 to the front (branch-free compaction: most n-grams occur once).
   size_t repeated = 0;
-  for (size_t i = 0; i < distinct; ++i) {
+  for (size_t i = 0; i < ncounts; ++i) {
     const uint32_t c = counts[i];
     counts[repeated] = c;
     repeated += c > 1;
@@ -275,12 +320,12 @@ double TopCountsShare(uint32_t* counts, size_t distinct, size_t windows) {
 double CharRepetitionRatio(std::string_view text, size_t n, WorkerContext& ctx) {
   if (n >= 1 && n <= 16 && text.size() < 65536) {
     thread_local std::vector<uint8_t> bytes;
-    thread_local std::vector<uint32_t> table, counts;
+    thread_local ByteNgramScratch scratch;
     size_t len = 0;
     if (ToByteIds(text, bytes, len)) {
       if (len < n) return 0.0;
-      const size_t distinct = CountByteNgrams(bytes.data(), len, n, table, counts);
-      return TopCountsShare(counts.data(), distinct, len - n + 1);
+      const ByteNgramCounts c = CountByteNgrams(bytes.data(), len, n, scratch);
+      return TopCountsShare(scratch.counts.data(), c.ncounts, c.distinct, len - n + 1);
     }
   }
   std::vector<uint32_t>& arena = ctx.codepoints;
@@ -349,7 +394,7 @@ double CharRepetitionRatio(std::string_view text, size_t n, WorkerContext& ctx) 
     distinct = nc.distinct;
     counts = arena.data() + nc.at;
   }
-  return TopCountsShare(counts, distinct, len - n + 1);
+  return TopCountsShare(counts, distinct, distinct, len - n + 1);
 }
 
 double WordRepetitionRatio(std::string_view text, size_t n, WorkerContext& ctx) {
