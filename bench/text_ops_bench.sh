@@ -44,9 +44,9 @@ recipe noop "$DOCS_IN" "  []"
 recipe minhash "$ND_IN" "  - document_minhash_deduplicator: {}"
 recipe simhash "$ND_IN" "  - document_simhash_deduplicator: {}"
 
-best_of() {  # recipe -> best of 3 runs: processing seconds (juicer's own summary: read, ops, write) and wall
+best_of() {  # recipe -> best of RUNS (default 5) runs: processing seconds (juicer's own summary: read, ops, write) and wall
   local best="" wall=""
-  for _ in 1 2 3; do
+  for _ in $(seq "${RUNS:-5}"); do
     local t0 t1 s
     t0=$(date +%s.%N)
     s=$("$BIN" process --config "$W/$1.yaml" --quiet 2>&1 | sed -n 's/.* MB in \([0-9.]*\) s .*/\1/p')
@@ -62,7 +62,7 @@ OUT=bench/results/text_ops.md
   echo "# Text-op benchmarks (issue 6), one core (np 1)"
   echo
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs). $(date -u +%Y-%m-%d)."
-  echo "Best of 3 runs of \`juicer process\`. 'seconds' is juicer's own processing time (read, ops, write:"
+  echo "Best of ${RUNS:-5} runs of \`juicer process\`. 'seconds' is juicer's own processing time (read, ops, write:"
   echo "the summary line), 'wall' the whole process including start-up (~0.15-0.3 s, mostly loading"
   echo "OpenCV's shared libraries; see docs/performance.md)."
   echo
