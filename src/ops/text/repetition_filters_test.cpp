@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/utf8.h"
 #include "ops/op_test_util.h"
 
 namespace juicer {
@@ -112,20 +113,7 @@ TEST(RepetitionStats, CharRatioMatchesNaiveCounting) {
 TEST(RepetitionStats, CharRatioPathsMatchNaiveCounting) {
   std::mt19937 rng(11);
   WorkerContext ctx;
-  auto utf8 = [](char32_t c) {
-    std::string o;
-    if (c < 0x80) {
-      o += static_cast<char>(c);
-    } else if (c < 0x800) {
-      o += static_cast<char>(0xC0 | (c >> 6));
-      o += static_cast<char>(0x80 | (c & 0x3F));
-    } else {
-      o += static_cast<char>(0xE0 | (c >> 12));
-      o += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-      o += static_cast<char>(0x80 | (c & 0x3F));
-    }
-    return o;
-  };
+
   struct Case {
     size_t len, cjk, ascii;
   };
@@ -146,7 +134,7 @@ TEST(RepetitionStats, CharRatioPathsMatchNaiveCounting) {
         for (int r = 0; r < reps; ++r) u += piece;
       }
       u.resize(c.len);
-      for (char32_t ch : u) s += utf8(ch);
+      for (char32_t ch : u) AppendUtf8(ch, &s);
       for (size_t n : {1u, 3u, 8u, 10u, 16u, 17u, 40u})
         ASSERT_EQ(text::CharRepetitionRatio(s, n, ctx), NaiveCharRep(u, n))
             << "len " << c.len << " cjk " << c.cjk << " n=" << n;
