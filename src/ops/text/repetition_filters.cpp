@@ -2,6 +2,10 @@
 
 #include <xxhash.h>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -157,8 +161,8 @@ size_t CountPackedNgrams(const uint32_t* seq, size_t len, size_t n, int bits, st
 }
 
 // The byte path of CharRepetitionRatio: the text as one byte per code point (ASCII keeps its value; other
-// code points get 128, 129, ... in order of appearance, a bijection) into `ids`, followed by 16 zero
-// bytes so that any window can be read as two 8-byte words. Returns false, leaving the general path to
+// code points get 128, 129, ... in order of appearance, a bijection) into `ids`, followed by 32 zero
+// bytes so that any window can be read as two 8-byte words (and eight windows as one 32-byte load). Returns false, leaving the general path to
 // the caller, when the text has more than 128 distinct non-ASCII code points.
 bool ToByteIds(std::string_view text, std::vector<uint8_t>& ids, size_t& len) {
   constexpr size_t kMap = 512;  // >= 4 x 128 entries: short probes
@@ -169,7 +173,7 @@ bool ToByteIds(std::string_view text, std::vector<uint8_t>& ids, size_t& len) {
     stamp.fill(0);
     epoch = 1;
   }
-  ids.resize(text.size() + 16);
+  ids.resize(text.size() + 32);
   uint8_t* out = ids.data();
   uint32_t next = 128;
   const char* p = text.data();
@@ -198,7 +202,7 @@ bool ToByteIds(std::string_view text, std::vector<uint8_t>& ids, size_t& len) {
     *out++ = val[slot];
   }
   len = static_cast<size_t>(out - ids.data());
-  std::memset(out, 0, 16);
+  std::memset(out, 0, 32);
   return true;
 }
 
@@ -211,6 +215,51 @@ inline uint64_t Load64(const uint8_t* p) {
 inline uint64_t WindowHash(uint64_t lo, uint64_t hi) {
   return (lo * 0x9E3779B97F4A7C15ull) ^ (hi * 0xC2B2AE3D27D4EB4Full);
 }
+
+// The sieve's hash of a window (its two masked words): one multiply, whose high bits depend on every bit
+// of the window; the top `bits` bits are kept.
+inline uint32_t SieveHash(uint64_t lo, uint64_t hi, int shift) {
+  return static_cast<uint32_t>(((lo ^ std::rotl(hi, 29)) * 0x9E3779B97F4A7C15ull) >> shift);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define JUICER_REP_AVX512 1
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12's AVX-512 headers: a false positive
+// SieveHash of windows [0, windows / 8 * 8), eight a step: lane k's two words are permuted out of one
+// 32-byte load at s + i (vpermb), then masked, mixed and multiplied (vpmullq) as SieveHash does, so
+// the hashes are the same. Returns the number of windows done.
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vbmi"))) size_t SieveHashesAvx512(
+    const uint8_t* s, size_t windows, uint64_t mlo, uint64_t mhi, int shift, uint32_t* out) {
+  alignas(64) uint8_t lo_at[64], hi_at[64];
+  for (int k = 0; k < 8; ++k)
+    for (int b = 0; b < 8; ++b) {
+      lo_at[8 * k + b] = static_cast<uint8_t>(k + b);
+      hi_at[8 * k + b] = static_cast<uint8_t>(k + 8 + b);
+    }
+  const __m512i lo_idx = _mm512_load_si512(lo_at), hi_idx = _mm512_load_si512(hi_at);
+  const __m512i lo_mask = _mm512_set1_epi64(static_cast<int64_t>(mlo));
+  const __m512i hi_mask = _mm512_set1_epi64(static_cast<int64_t>(mhi));
+  const __m512i mul = _mm512_set1_epi64(static_cast<int64_t>(0x9E3779B97F4A7C15ull));
+  const __m128i count = _mm_cvtsi32_si128(shift);
+  size_t i = 0;
+  for (; i + 8 <= windows; i += 8) {
+    const __m512i v = _mm512_zextsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + i)));
+    const __m512i lo = _mm512_and_si512(_mm512_permutexvar_epi8(lo_idx, v), lo_mask);
+    const __m512i hi = _mm512_and_si512(_mm512_permutexvar_epi8(hi_idx, v), hi_mask);
+    const __m512i h = _mm512_srl_epi64(_mm512_mullo_epi64(_mm512_xor_si512(lo, _mm512_rol_epi64(hi, 29)), mul), count);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), _mm512_cvtepi64_epi32(h));
+  }
+  return i;
+}
+#pragma GCC diagnostic pop
+
+bool HaveAvx512Vbmi() {
+  static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+                          __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi");
+  return has;
+}
+#endif
 
 struct ByteNgramScratch {
   std::vector<uint64_t> seen;    // two bitsets: hashes seen once, hashes seen again
@@ -226,14 +275,14 @@ struct ByteNgramCounts {
   size_t ncounts = 0;
 };
 
-// Counts the n-grams of the byte ids s[0, len), 1 <= n <= 16, n <= len < 65536; s[len, len + 16) must
+// Counts the n-grams of the byte ids s[0, len), 1 <= n <= 16, n <= len < 65536; s[len, len + 32) must
 // be readable. A window is its two masked 8-byte words. Most n-grams of a text occur once, so the
 // windows are first sieved without a branch: a bit per hash value (32+ bits per window) marks the
 // hashes seen, a second bitset those seen again. Every occurrence of a repeated n-gram has its hash in
 // the second set, so only those windows (the repeats plus a few percent of hash collisions) are counted
 // exactly, against their first occurrence, in a small table: a slot is one word (first position + 1 in
 // the low half, count in the high half). The rest are distinct singletons.
-ByteNgramCounts CountByteNgrams(const uint8_t* s, size_t len, size_t n, ByteNgramScratch& sc) {
+ByteNgramCounts CountByteNgrams(const uint8_t* s, size_t len, size_t n, ByteNgramScratch& sc, bool allow_simd) {
   const size_t windows = len - n + 1;
   const uint64_t mlo = n >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * n)) - 1;
   const uint64_t mhi = n <= 8 ? 0 : n >= 16 ? ~uint64_t{0} : (uint64_t{1} << (8 * (n - 8))) - 1;
@@ -245,11 +294,15 @@ ByteNgramCounts CountByteNgrams(const uint8_t* s, size_t len, size_t n, ByteNgra
   const int sieve_shift = 64 - bits_log;
   sc.cand.resize(windows);
   uint32_t* const cand = sc.cand.data();  // each window's sieve hash, then the candidates
+  size_t hashed = 0;
+#ifdef JUICER_REP_AVX512
+  if (allow_simd && HaveAvx512Vbmi()) hashed = SieveHashesAvx512(s, windows, mlo, mhi, sieve_shift, cand);
+#else
+  (void)allow_simd;
+#endif
+  for (size_t i = hashed; i < windows; ++i) cand[i] = SieveHash(Load64(s + i) & mlo, Load64(s + i + 8) & mhi, sieve_shift);
   for (size_t i = 0; i < windows; ++i) {
-    // One multiply: the high bits of the product depend on every bit of the window.
-    const uint64_t lo = Load64(s + i) & mlo, hi = Load64(s + i + 8) & mhi;
-    const auto h = static_cast<uint32_t>(((lo ^ std::rotl(hi, 29)) * 0x9E3779B97F4A7C15ull) >> sieve_shift);
-    cand[i] = h;
+    const uint32_t h = cand[i];
     const uint64_t bit = uint64_t{1} << (h & 63);
     again[h >> 6] |= once[h >> 6] & bit;
     once[h >> 6] |= bit;
@@ -318,13 +371,17 @@ double TopCountsShare(uint32_t* counts, size_t ncounts, size_t distinct, size_t 
 }  // namespace
 
 double CharRepetitionRatio(std::string_view text, size_t n, WorkerContext& ctx) {
+  return CharRepetitionRatio(text, n, ctx, true);
+}
+
+double CharRepetitionRatio(std::string_view text, size_t n, WorkerContext& ctx, bool allow_simd) {
   if (n >= 1 && n <= 16 && text.size() < 65536) {
     thread_local std::vector<uint8_t> bytes;
     thread_local ByteNgramScratch scratch;
     size_t len = 0;
     if (ToByteIds(text, bytes, len)) {
       if (len < n) return 0.0;
-      const ByteNgramCounts c = CountByteNgrams(bytes.data(), len, n, scratch);
+      const ByteNgramCounts c = CountByteNgrams(bytes.data(), len, n, scratch, allow_simd);
       return TopCountsShare(scratch.counts.data(), c.ncounts, c.distinct, len - n + 1);
     }
   }
