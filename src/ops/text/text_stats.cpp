@@ -23,6 +23,8 @@ using Block = __m128i;
 inline Block LoadBlock(const char* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
 inline bool BlockIsAscii(Block v) { return _mm_movemask_epi8(v) == 0; }
 inline uint32_t Bits(Block m) { return static_cast<uint32_t>(_mm_movemask_epi8(m)); }
+// Bit i set when byte i is >= 0x80.
+inline uint32_t NonAsciiBits(Block v) { return Bits(v); }
 
 // Bytes in [lo, hi]; ASCII bytes are non-negative, so signed compares are exact.
 inline Block InRange(Block v, char lo, char hi) {
@@ -64,6 +66,11 @@ inline uint32_t FlagBits(Block b, uint8_t flag) {
   for (int i = 0; i < 16; ++i) bits |= ((flags[b.p[i]] & flag) != 0 ? 1u : 0u) << i;
   return bits;
 }
+inline uint32_t NonAsciiBits(Block b) {
+  uint32_t bits = 0;
+  for (int i = 0; i < 16; ++i) bits |= (b.p[i] >= 0x80 ? 1u : 0u) << i;
+  return bits;
+}
 inline uint32_t AlnumBits(Block b) { return FlagBits(b, kAlnum); }
 inline uint32_t SpecialBits(Block b) { return FlagBits(b, kSpecial); }
 inline uint32_t WordSepBits(Block b) { return FlagBits(b, kWordSep); }
@@ -87,14 +94,21 @@ double FlagRatio(std::string_view text, uint8_t flag) {
   const char* p = text.data();
   const char* const end = p + text.size();
   uint64_t total = 0, hits = 0;
+  const uint8_t* flags = CharFlagTable();
   while (end - p >= 16) {
     const Block v = LoadBlock(p);
-    if (BlockIsAscii(v)) {
+    const uint32_t non_ascii = NonAsciiBits(v);
+    if (non_ascii == 0) {
       hits += static_cast<uint64_t>(std::popcount(kAsciiBits(v)));
       total += 16;
       p += 16;
     } else {
-      CountScalar(p, end, p + 16, flag, &total, &hits);  // may end a few bytes past the block
+      // The ASCII bytes before the first other byte from the masks, then that one code point.
+      const int j = std::countr_zero(non_ascii);
+      hits += static_cast<uint64_t>(std::popcount(kAsciiBits(v) & ((1u << j) - 1)));
+      total += static_cast<uint64_t>(j) + 1;
+      p += j;
+      hits += (flags[DecodeUtf8(p, end)] & flag) != 0 ? 1u : 0u;
     }
   }
   CountScalar(p, end, end, flag, &total, &hits);
@@ -132,25 +146,25 @@ int64_t WordCount(std::string_view text) {
     // counted word exactly when the nearest X bit below it is a C bit. Adding the gap mask ~X
     // to T = (C << 1) | carry-in carries each C bit up through the gaps onto the next X bit,
     // so (T + ~X) & S marks exactly those separators.
-    uint64_t sep = 0, special = 0;
-    bool ascii = true;
-    for (int i = 0; i < 4 && ascii; ++i) {
+    // A block with other bytes: the ASCII bytes before the first of them (the low `ascii` bits) the
+    // same way, then that code point by itself.
+    uint64_t sep = 0, special = 0, non_ascii = 0;
+    for (int i = 0; i < 4; ++i) {
       const Block v = LoadBlock(p + 16 * i);
-      ascii = BlockIsAscii(v);
+      non_ascii |= static_cast<uint64_t>(NonAsciiBits(v)) << (16 * i);
       sep |= static_cast<uint64_t>(WordSepBits(v)) << (16 * i);
       special |= static_cast<uint64_t>(SpecialBits(v)) << (16 * i);
     }
-    if (!ascii) {
-      const char* stop = p + 64;
-      while (p < stop) step();
-      continue;
-    }
-    const uint64_t content = ~special;
+    const int ascii = non_ascii == 0 ? 64 : std::countr_zero(non_ascii);
+    const uint64_t in = ascii == 64 ? ~uint64_t{0} : (uint64_t{1} << ascii) - 1;
+    const uint64_t content = ~special & in;
+    sep &= in;
     const uint64_t x = sep | content;
     const uint64_t landed = ((content << 1) | has_content) + ~x;
     words += std::popcount(landed & sep);
     if (x != 0) has_content = (content >> (63 - std::countl_zero(x))) & 1u;
-    p += 64;
+    p += ascii;
+    if (ascii < 64) step();
   }
   while (p < end) step();
   return words + static_cast<int64_t>(has_content);
