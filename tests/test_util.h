@@ -58,9 +58,8 @@ inline std::string ScratchDir(const std::string& tag) {
   };
   static Registry registry;
   static std::atomic<int> counter{0};
-  const std::string dir = (std::filesystem::temp_directory_path() /
-                           ("juicer-test-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++)))
-                              .string();
+  const std::string name = "juicer-test-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  const std::string dir = (std::filesystem::temp_directory_path() / name).string();
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   std::lock_guard<std::mutex> lock(registry.mu);

@@ -162,8 +162,9 @@ size_t CountPackedNgrams(const uint32_t* seq, size_t len, size_t n, int bits, st
 
 // The byte path of CharRepetitionRatio: the text as one byte per code point (ASCII keeps its value; other
 // code points get 128, 129, ... in order of appearance, a bijection) into `ids`, followed by 32 zero
-// bytes so that any window can be read as two 8-byte words (and eight windows as one 32-byte load). Returns false, leaving the general path to
-// the caller, when the text has more than 128 distinct non-ASCII code points.
+// bytes so that any window can be read as two 8-byte words (and eight windows as one 32-byte load).
+// Returns false, leaving the general path to the caller, when the text has more than 128 distinct
+// non-ASCII code points.
 bool ToByteIds(std::string_view text, std::vector<uint8_t>& ids, size_t& len) {
   constexpr size_t kMap = 512;  // >= 4 x 128 entries: short probes
   thread_local std::array<uint32_t, kMap> key{}, stamp{};
@@ -300,7 +301,8 @@ ByteNgramCounts CountByteNgrams(const uint8_t* s, size_t len, size_t n, ByteNgra
 #else
   (void)allow_simd;
 #endif
-  for (size_t i = hashed; i < windows; ++i) cand[i] = SieveHash(Load64(s + i) & mlo, Load64(s + i + 8) & mhi, sieve_shift);
+  for (size_t i = hashed; i < windows; ++i)
+    cand[i] = SieveHash(Load64(s + i) & mlo, Load64(s + i + 8) & mhi, sieve_shift);
   for (size_t i = 0; i < windows; ++i) {
     const uint32_t h = cand[i];
     const uint64_t bit = uint64_t{1} << (h & 63);
