@@ -1,7 +1,6 @@
 // Test helpers for the sandbox: a temp directory and a registry of small in-memory hooks.
 #pragma once
 
-#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <string>

@@ -21,7 +21,6 @@ namespace {
 using Block = __m128i;
 
 inline Block LoadBlock(const char* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
-inline bool BlockIsAscii(Block v) { return _mm_movemask_epi8(v) == 0; }
 inline uint32_t Bits(Block m) { return static_cast<uint32_t>(_mm_movemask_epi8(m)); }
 // Bit i set when byte i is >= 0x80.
 inline uint32_t NonAsciiBits(Block v) { return Bits(v); }
@@ -54,12 +53,6 @@ struct Block {
 };
 
 inline Block LoadBlock(const char* p) { return Block{reinterpret_cast<const unsigned char*>(p)}; }
-inline bool BlockIsAscii(Block b) {
-  uint64_t w0, w1;
-  std::memcpy(&w0, b.p, 8);
-  std::memcpy(&w1, b.p + 8, 8);
-  return ((w0 | w1) & 0x8080808080808080ull) == 0;
-}
 inline uint32_t FlagBits(Block b, uint8_t flag) {
   const uint8_t* flags = CharFlagTable();
   uint32_t bits = 0;

@@ -10,8 +10,8 @@
 
 #include "core/assets.h"
 #include "ops/op_test_util.h"
-#include "tests/test_util.h"
 #include "ops/text/word_lists.h"
+#include "tests/test_util.h"
 #include "tokenize/tokenizer.h"
 
 namespace juicer {
